@@ -1,0 +1,180 @@
+//! Extraction: every cited URL in a document, with its note, date and place.
+//!
+//! Each format has its own parser module. A parser walks the document with a
+//! real parser for that format and reports [`Found`] items: a byte span of the
+//! URL as written plus what it knows of the surrounding note. [`Doc::finish`]
+//! then does the work that is the same for every format: repairing the URL,
+//! rejecting what is not a citation (relative links, `mailto:`…), computing
+//! line and column, and resolving the cited date. Keeping that in one place is
+//! why every format repairs and dates URLs the same way.
+
+pub mod bibtex;
+pub mod converted;
+pub mod dates;
+pub mod html;
+pub mod latex;
+pub mod markdown;
+pub mod rst;
+pub mod text;
+pub mod wikitext;
+
+use std::ops::Range;
+
+use crate::citation::{Citation, CitationKind, CitedDate, Format};
+use crate::repair;
+
+/// A URL a parser found, before the shared finishing steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    /// Byte range of the URL as written in the document.
+    pub span: Range<usize>,
+    /// Where the URL stands.
+    pub kind: CitationKind,
+    /// The note's label, when the URL is inside a note.
+    pub footnote: Option<String>,
+    /// The note's text (for people, and for finding the cited date).
+    pub context: Option<String>,
+    /// Byte range of the whole construct holding the URL; defaults to `span`.
+    pub element: Option<Range<usize>>,
+    /// Byte range of a link text that repeats the URL.
+    pub text_span: Option<Range<usize>>,
+    /// A date given in a structured field (BibTeX `urldate`, `access-date=`),
+    /// which wins over dates found in the context.
+    pub date: Option<CitedDate>,
+    /// An archive copy the document already names for this URL.
+    pub archived: Option<String>,
+}
+
+impl Found {
+    /// A found URL with only its span and kind known.
+    pub fn new(span: Range<usize>, kind: CitationKind) -> Found {
+        Found {
+            span,
+            kind,
+            footnote: None,
+            context: None,
+            element: None,
+            text_span: None,
+            date: None,
+            archived: None,
+        }
+    }
+
+    /// Sets the note label and text.
+    pub fn in_note(mut self, label: impl Into<String>, context: Option<String>) -> Found {
+        self.footnote = Some(label.into());
+        self.context = context;
+        self
+    }
+
+    /// Sets the enclosing construct's span.
+    pub fn element(mut self, element: Range<usize>) -> Found {
+        self.element = Some(element);
+        self
+    }
+}
+
+/// A document being extracted: its name, text and a line index.
+pub struct Doc<'a> {
+    /// The name reported as `source`.
+    pub source: &'a str,
+    /// The whole text.
+    pub text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> Doc<'a> {
+    /// Indexes `text` for line/column look-ups.
+    pub fn new(source: &'a str, text: &'a str) -> Doc<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Doc {
+            source,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts[line - 1];
+        let end = offset.min(self.text.len());
+        let column = self
+            .text
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
+        (line, column + 1)
+    }
+
+    /// Repairs, validates and places a found URL; `None` when it is not a
+    /// citation (relative link, anchor, `mailto:`, unparsable).
+    pub fn finish(&self, found: Found) -> Option<Citation> {
+        let raw = self.text.get(found.span.clone())?;
+        let repaired = repair::repair(raw);
+        if !repair::is_citable(&repaired.url) {
+            return None;
+        }
+        let (line, column) = self.line_col(found.span.start);
+        let context = found
+            .context
+            .map(|c| normalise_space(&c))
+            .filter(|c| !c.is_empty());
+        let cited = found.date.or_else(|| {
+            dates::cited(context.as_deref().unwrap_or(""), &repaired.url)
+        });
+        let raw = (raw != repaired.url).then(|| raw.to_string());
+        Some(Citation {
+            source: self.source.to_string(),
+            line,
+            column,
+            footnote: found.footnote,
+            kind: found.kind,
+            url: repaired.url,
+            raw,
+            repairs: repaired.rules,
+            cited,
+            context,
+            archived: found.archived,
+            element: found.element.unwrap_or_else(|| found.span.clone()),
+            span: found.span,
+            text_span: found.text_span,
+        })
+    }
+
+    /// Finishes every found URL, in document order, dropping exact duplicates
+    /// (the same span reported twice).
+    pub fn finish_all(&self, mut found: Vec<Found>) -> Vec<Citation> {
+        found.sort_by_key(|f| (f.span.start, f.span.end));
+        found.dedup_by(|a, b| a.span == b.span);
+        found.into_iter().filter_map(|f| self.finish(f)).collect()
+    }
+}
+
+/// Collapses runs of white space into one space and trims.
+pub fn normalise_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Extracts every citation of a document whose format is known.
+pub fn extract(source: &str, text: &str, format: Format) -> Vec<Citation> {
+    let doc = Doc::new(source, text);
+    let found = match format {
+        Format::Markdown => markdown::extract(&doc),
+        Format::Converted => converted::extract(&doc),
+        Format::Text => text::extract(&doc),
+        Format::Html => html::extract(&doc),
+        Format::Bibtex => bibtex::extract(&doc),
+        Format::Latex => latex::extract(&doc),
+        Format::Rst => rst::extract(&doc),
+        Format::Wikitext => wikitext::extract(&doc),
+    };
+    doc.finish_all(found)
+}

@@ -1,0 +1,21 @@
+//! citecheck keeps citations alive.
+//!
+//! The crate is organised as the pipeline it runs:
+//!
+//! ```text
+//! input ─► extract ─► repair ─► check ─► classify ─► archive ─► report | fix
+//! ```
+//!
+//! * [`input`] turns command-line arguments into documents and detects formats;
+//! * [`extract`] finds every cited URL in a document, one parser per format;
+//! * [`repair`] undoes the damage converters do to URLs, rule by named rule;
+//! * [`citation`] holds the types all stages share.
+
+pub mod citation;
+pub mod error;
+pub mod extract;
+pub mod input;
+pub mod repair;
+
+pub use citation::{Citation, CitationKind, CitedDate, Format};
+pub use error::Error;
