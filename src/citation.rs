@@ -227,7 +227,8 @@ pub struct Citation {
     /// The note's text, trimmed, so a person recognises the source.
     pub context: Option<String>,
     /// An archive copy the document already gives for this URL (wikitext
-    /// `archive-url`, BibTeX `archiveurl`, …).
+    /// `archive-url`, BibTeX `archiveurl`, …). Reported as `known_archive`.
+    #[serde(rename = "known_archive")]
     pub archived: Option<String>,
     /// Byte range of the URL as written (`raw`) in the document. Not part of
     /// the JSON report.

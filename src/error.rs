@@ -36,3 +36,11 @@ pub enum Error {
 
 /// Result with the library's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether the error is the user's to correct (bad arguments or
+    /// configuration, exit status 3) rather than a failure of the tool.
+    pub fn is_usage(&self) -> bool {
+        matches!(self, Error::NoSuchInput(_) | Error::BadGlob { .. })
+    }
+}

@@ -16,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod input;
 pub mod repair;
+pub mod report;
 
 pub use citation::{Citation, CitationKind, CitedDate, Format};
 pub use error::Error;

@@ -1,1 +1,50 @@
-fn main() {}
+//! The `citecheck` binary: parse arguments, run, map the outcome to an exit status.
+
+mod cli;
+mod commands;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use commands::Exit;
+
+/// Prints a warning line on standard error (coloured on a terminal).
+pub(crate) fn warn(message: &str) {
+    use std::io::Write;
+    let style = anstyle::AnsiColor::Yellow.on_default().bold();
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{style}warning{style:#}: {message}");
+}
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Clean
+            }
+            .into();
+        }
+    };
+    match commands::run(cli.command) {
+        Ok(exit) => exit.into(),
+        Err(e) => {
+            use std::io::Write;
+            let style = anstyle::AnsiColor::Red.on_default().bold();
+            let mut err = anstream::stderr().lock();
+            let _ = writeln!(err, "{style}error{style:#}: {e:#}");
+            let code = if e
+                .downcast_ref::<citecheck::Error>()
+                .is_some_and(|e| e.is_usage())
+            {
+                Exit::Usage
+            } else {
+                Exit::Failure
+            };
+            code.into()
+        }
+    }
+}

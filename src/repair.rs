@@ -20,5 +20,6 @@ pub fn repair(raw: &str) -> Repaired {
 /// Whether a repaired URL is something to cite and check: an absolute
 /// `http`/`https`/`ftp` URL with a host.
 pub fn is_citable(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp") && u.has_host())
+    url::Url::parse(url)
+        .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp") && u.has_host())
 }

@@ -120,9 +120,9 @@ impl<'a> Doc<'a> {
             .context
             .map(|c| normalise_space(&c))
             .filter(|c| !c.is_empty());
-        let cited = found.date.or_else(|| {
-            dates::cited(context.as_deref().unwrap_or(""), &repaired.url)
-        });
+        let cited = found
+            .date
+            .or_else(|| dates::cited(context.as_deref().unwrap_or(""), &repaired.url));
         let raw = (raw != repaired.url).then(|| raw.to_string());
         Some(Citation {
             source: self.source.to_string(),
