@@ -23,3 +23,24 @@ pub fn is_citable(url: &str) -> bool {
     url::Url::parse(url)
         .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "ftp") && u.has_host())
 }
+
+/// Every bare URL in plain text, as raw spans (temporary scanner until the
+/// repair module lands).
+pub fn find_bare_urls(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text.get(from..).and_then(|t| t.find("http")) {
+        let start = from + i;
+        let rest = &text[start..];
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let len = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`'))
+                .unwrap_or(rest.len());
+            out.push(start..start + len);
+            from = start + len;
+        } else {
+            from = start + 4;
+        }
+    }
+    out
+}
