@@ -17,17 +17,35 @@ fn json(out: &[u8]) -> serde_json::Value {
 #[test]
 fn json_report_follows_the_schema() {
     let out = citecheck()
-        .args(["extract", "--format", "json", "fixtures/converted/seed-essay.txt"])
+        .args([
+            "extract",
+            "--format",
+            "json",
+            "fixtures/converted/seed-essay.txt",
+        ])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = json(&out.stdout);
     assert_eq!(doc["schema"], "citecheck/1");
     let cites = doc["citations"].as_array().expect("array");
     assert_eq!(cites.len(), 17);
     let first = &cites[0];
     for key in [
-        "source", "line", "column", "footnote", "kind", "url", "raw", "repairs", "cited", "context",
+        "source",
+        "line",
+        "column",
+        "footnote",
+        "kind",
+        "url",
+        "raw",
+        "repairs",
+        "cited",
+        "context",
         "known_archive",
     ] {
         assert!(first.get(key).is_some(), "missing {key}");
@@ -49,8 +67,16 @@ fn text_report_groups_by_file_and_counts() {
     let text = String::from_utf8(out.stdout).expect("utf-8");
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "fixtures/converted/seed-essay.txt (17 citations)");
-    assert!(lines[1].trim_start().starts_with("108  21:"), "{}", lines[1]);
-    assert!(lines[1].ends_with("http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c_1121867529.htm"), "{}", lines[1]);
+    assert!(
+        lines[1].trim_start().starts_with("108  21:"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].ends_with("http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c_1121867529.htm"),
+        "{}",
+        lines[1]
+    );
     assert_eq!(*lines.last().expect("summary"), "17 citations in 1 file");
     assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
 }
@@ -58,13 +84,23 @@ fn text_report_groups_by_file_and_counts() {
 #[test]
 fn stdin_with_input_format() {
     let out = citecheck()
-        .args(["extract", "--format", "json", "--input-format", "markdown", "-"])
+        .args([
+            "extract",
+            "--format",
+            "json",
+            "--input-format",
+            "markdown",
+            "-",
+        ])
         .write_stdin("See [x](https://a.citecheck-fixture.org/p).\n")
         .output()
         .expect("runs");
     let doc = json(&out.stdout);
     assert_eq!(doc["citations"][0]["source"], "-");
-    assert_eq!(doc["citations"][0]["url"], "https://a.citecheck-fixture.org/p");
+    assert_eq!(
+        doc["citations"][0]["url"],
+        "https://a.citecheck-fixture.org/p"
+    );
     assert_eq!(doc["citations"][0]["kind"], "inline-link");
 }
 
@@ -75,10 +111,22 @@ fn directories_honour_gitignore_and_pick_documents() {
     fs::create_dir(root.join(".git")).expect("git dir");
     fs::write(root.join(".gitignore"), "ignored.md\n").expect("write");
     fs::write(root.join("a.md"), "<https://a.citecheck-fixture.org/>\n").expect("write");
-    fs::write(root.join("ignored.md"), "<https://ignored.citecheck-fixture.org/>\n").expect("write");
-    fs::write(root.join("image.png"), b"\x89PNG https://png.citecheck-fixture.org/").expect("write");
+    fs::write(
+        root.join("ignored.md"),
+        "<https://ignored.citecheck-fixture.org/>\n",
+    )
+    .expect("write");
+    fs::write(
+        root.join("image.png"),
+        b"\x89PNG https://png.citecheck-fixture.org/",
+    )
+    .expect("write");
     fs::create_dir(root.join("sub")).expect("sub");
-    fs::write(root.join("sub/b.md"), "<https://b.citecheck-fixture.org/>\n").expect("write");
+    fs::write(
+        root.join("sub/b.md"),
+        "<https://b.citecheck-fixture.org/>\n",
+    )
+    .expect("write");
     let out = citecheck()
         .args(["extract", "--format", "json"])
         .arg(root)
@@ -91,7 +139,13 @@ fn directories_honour_gitignore_and_pick_documents() {
         .iter()
         .filter_map(|c| c["url"].as_str())
         .collect();
-    assert_eq!(urls, ["https://a.citecheck-fixture.org/", "https://b.citecheck-fixture.org/"]);
+    assert_eq!(
+        urls,
+        [
+            "https://a.citecheck-fixture.org/",
+            "https://b.citecheck-fixture.org/"
+        ]
+    );
 }
 
 #[test]
@@ -112,20 +166,41 @@ fn binary_and_invalid_files_are_skipped_with_a_warning() {
     let err = String::from_utf8_lossy(&out.stderr);
     let warnings: Vec<&str> = err.lines().collect();
     assert_eq!(warnings.len(), 2, "{err}");
-    assert!(warnings[0].contains("blob.md") && warnings[0].contains("binary"), "{err}");
-    assert!(warnings[1].contains("latin1.md") && warnings[1].contains("UTF-8"), "{err}");
-    assert_eq!(json(&out.stdout)["citations"].as_array().map(Vec::len), Some(1));
+    assert!(
+        warnings[0].contains("blob.md") && warnings[0].contains("binary"),
+        "{err}"
+    );
+    assert!(
+        warnings[1].contains("latin1.md") && warnings[1].contains("UTF-8"),
+        "{err}"
+    );
+    assert_eq!(
+        json(&out.stdout)["citations"].as_array().map(Vec::len),
+        Some(1)
+    );
 }
 
 #[test]
 fn usage_errors_exit_3() {
     citecheck().args(["extract"]).assert().code(3);
-    citecheck().args(["extract", "--format", "yaml", "x.md"]).assert().code(3);
-    citecheck().args(["extract", "--input-format", "docx", "-"]).assert().code(3);
-    let out = citecheck().args(["extract", "no/such/file.md"]).output().expect("runs");
+    citecheck()
+        .args(["extract", "--format", "yaml", "x.md"])
+        .assert()
+        .code(3);
+    citecheck()
+        .args(["extract", "--input-format", "docx", "-"])
+        .assert()
+        .code(3);
+    let out = citecheck()
+        .args(["extract", "no/such/file.md"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("no/such/file.md: no such file or directory"), "{err}");
+    assert!(
+        err.contains("no/such/file.md: no such file or directory"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -139,6 +214,7 @@ fn output_file_receives_the_report() {
         .assert()
         .success()
         .stdout("");
-    let doc: serde_json::Value = serde_json::from_slice(&fs::read(report).expect("written")).expect("json");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&fs::read(report).expect("written")).expect("json");
     assert_eq!(doc["citations"].as_array().map(Vec::len), Some(17));
 }

@@ -51,7 +51,14 @@ fn seed_yields_exactly_its_17_footnote_citations() {
         .collect();
     let want: Vec<(String, usize, String, Option<String>)> = EXPECTED
         .iter()
-        .map(|(l, line, url, cited)| (l.to_string(), *line, url.to_string(), cited.map(String::from)))
+        .map(|(l, line, url, cited)| {
+            (
+                l.to_string(),
+                *line,
+                url.to_string(),
+                cited.map(String::from),
+            )
+        })
         .collect();
     assert_eq!(got, want);
     assert!(citations.iter().all(|c| c.kind == CitationKind::Footnote));
@@ -64,8 +71,15 @@ fn seed_links_keep_exact_spans_and_report_repairs() {
     // `[U](U)`: one citation, the span is the link target, the text span the escaped text.
     assert_eq!(&SEED[first.span.clone()], first.url);
     let text = &SEED[first.text_span.clone().expect("link text repeats the URL")];
-    assert_eq!(text, "http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c\\\\_1121867529.htm");
-    assert!(first.context.as_deref().unwrap_or("").contains("Xinhua, 27 October 2017"));
+    assert_eq!(
+        text,
+        "http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c\\\\_1121867529.htm"
+    );
+    assert!(first
+        .context
+        .as_deref()
+        .unwrap_or("")
+        .contains("Xinhua, 27 October 2017"));
     // Angle-bracket links: the span excludes the brackets.
     let n111 = &citations[3];
     assert_eq!(&SEED[n111.span.clone()], n111.url);

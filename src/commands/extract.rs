@@ -16,14 +16,13 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
             &doc.name, &doc.text, doc.format,
         ));
     }
-    let report = match args.format {
-        ExtractFormat::Json => citecheck::report::citations::json(&citations),
+    let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
+    write_output(&args.output, |w| match args.format {
+        ExtractFormat::Json => citecheck::report::citations::write_json(w, &citations),
         ExtractFormat::Text => {
-            let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
-            citecheck::report::citations::text(&citations, color)
+            w.write_all(citecheck::report::citations::text(&citations, color).as_bytes())
         }
-    };
-    write_output(&args.output, report.as_bytes())?;
+    })?;
     Ok(Exit::Clean)
 }
 

@@ -55,18 +55,26 @@ pub fn read_documents(input: &InputArgs, quiet: bool) -> Result<Vec<citecheck::i
     Ok(docs)
 }
 
-/// Writes a finished report to `--output` (atomically enough: the whole report
-/// is produced before the file is created) or to standard output.
-pub fn write_output(output: &OutputArgs, report: &[u8]) -> Result<()> {
-    match &output.output {
-        Some(path) => std::fs::write(path, report)
-            .with_context(|| format!("cannot write the report to {}", path.display())),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(report).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.context("cannot write to standard output"),
-            }
+/// Writes a report to `--output FILE` or standard output through a buffer.
+/// A closed pipe (`citecheck … | head`) is not an error.
+pub fn write_output(
+    output: &OutputArgs,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let result = match &output.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create the report file {}", path.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, file);
+            render(&mut w).and_then(|()| w.flush())
         }
+        None => {
+            let mut w = std::io::BufWriter::with_capacity(256 * 1024, std::io::stdout().lock());
+            render(&mut w).and_then(|()| w.flush())
+        }
+    };
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write the report"),
     }
 }

@@ -50,7 +50,13 @@ mod tests {
         assert_eq!(got[0], (1, None, "bare", "https://body.org/x".into(), None));
         assert_eq!(
             got[1],
-            (5, Some("1".into()), "footnote", "http://a.org/1".into(), Some("Author, Venue, 2 May 2001.".into()))
+            (
+                5,
+                Some("1".into()),
+                "footnote",
+                "http://a.org/1".into(),
+                Some("Author, Venue, 2 May 2001.".into())
+            )
         );
         assert_eq!(got[2].1.as_deref(), Some("2"));
         assert_eq!(got.len(), 3);

@@ -92,7 +92,9 @@ pub fn extract_with_notes(doc: &Doc, mut notes: Vec<Note>) -> Vec<Found> {
 fn tidy(context: &str) -> String {
     let mut out = String::with_capacity(context.len());
     for word in context.split_whitespace() {
-        if word.chars().all(|c| matches!(c, '.' | ',' | ';' | ':')) && out.ends_with(['.', ',', ';', ':']) {
+        if word.chars().all(|c| matches!(c, '.' | ',' | ';' | ':'))
+            && out.ends_with(['.', ',', ';', ':'])
+        {
             continue;
         }
         if !out.is_empty() {
@@ -100,7 +102,10 @@ fn tidy(context: &str) -> String {
         }
         out.push_str(word);
     }
-    out.trim_start_matches("^[").trim_end_matches(']').trim().to_string()
+    out.trim_start_matches("^[")
+        .trim_end_matches(']')
+        .trim()
+        .to_string()
 }
 
 /// Pandoc `^[…]` inline notes: bracket-balanced, never across a blank line.
@@ -337,7 +342,9 @@ impl<'a> Walk<'a> {
                     self.context_push(range.start, &code);
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => {
                 self.flush_run();
                 // An end event spans its whole block: use its end as the position.
                 self.context_push(range.end.saturating_sub(1), " ");
@@ -378,9 +385,8 @@ impl<'a> Walk<'a> {
     fn link_end(&mut self, link: OpenLink) {
         let span = match link.link_type {
             LinkType::Inline => inline_destination(self.text, &link.range, link.text_end),
-            LinkType::Autolink => {
-                (link.range.end >= link.range.start + 2).then(|| link.range.start + 1..link.range.end - 1)
-            }
+            LinkType::Autolink => (link.range.end >= link.range.start + 2)
+                .then(|| link.range.start + 1..link.range.end - 1),
             // Reference-style links are reported once, at their definition;
             // e-mail autolinks and wiki links are not citations.
             _ => None,
@@ -446,10 +452,14 @@ fn inline_text_end(text: &str, link: &Range<usize>, text_end: usize) -> usize {
 fn inline_destination(text: &str, link: &Range<usize>, text_end: usize) -> Option<Range<usize>> {
     let src = text.get(link.clone())?;
     let from = text_end.checked_sub(link.start)?.min(src.len());
-    let rel = src.get(from..)?.find("](").map(|i| from + i + 2).or_else(|| {
-        // Inner events may end past the `]` (e.g. trailing emphasis).
-        src.find("](").map(|i| i + 2)
-    })?;
+    let rel = src
+        .get(from..)?
+        .find("](")
+        .map(|i| from + i + 2)
+        .or_else(|| {
+            // Inner events may end past the `]` (e.g. trailing emphasis).
+            src.find("](").map(|i| i + 2)
+        })?;
     let rest = src.get(rel..)?;
     let start = rel + (rest.len() - rest.trim_start().len());
     let dest = destination(src, start);
@@ -461,8 +471,7 @@ fn inline_destination(text: &str, link: &Range<usize>, text_end: usize) -> Optio
 fn destination(src: &str, start: usize) -> Range<usize> {
     let bytes = src.as_bytes();
     if bytes.get(start) == Some(&b'<') {
-        let end = memchr::memchr2(b'>', b'\n', &bytes[start..])
-            .map_or(bytes.len(), |i| start + i);
+        let end = memchr::memchr2(b'>', b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         return start + 1..end;
     }
     let mut depth = 0usize;
@@ -524,13 +533,19 @@ mod tests {
             ]
         );
         let all = extract("t.md", md, Format::Markdown);
-        assert_eq!(all[0].context.as_deref(), Some("First, Second para https://a.org/2"));
+        assert_eq!(
+            all[0].context.as_deref(),
+            Some("First, Second para https://a.org/2")
+        );
     }
 
     #[test]
     fn back_to_back_definitions_are_separate_notes() {
         let md = "[^1]: One https://h1.org/a\n[^2]: Two https://h2.org/b\n[^3]: Three https://h3.org/c\n";
-        let labels: Vec<_> = cites(md).into_iter().map(|c| c.1.unwrap_or_default()).collect();
+        let labels: Vec<_> = cites(md)
+            .into_iter()
+            .map(|c| c.1.unwrap_or_default())
+            .collect();
         assert_eq!(labels, ["1", "2", "3"]);
     }
 

@@ -20,7 +20,11 @@ use crate::repair;
 
 /// Finds note regions by layout. `opener` returns, for a line that opens a
 /// note, its label and the byte length of its marker.
-pub fn line_notes(text: &str, kind: CitationKind, opener: impl Fn(&str) -> Option<(String, usize)>) -> Vec<Note> {
+pub fn line_notes(
+    text: &str,
+    kind: CitationKind,
+    opener: impl Fn(&str) -> Option<(String, usize)>,
+) -> Vec<Note> {
     let mut notes: Vec<Note> = Vec::new();
     let mut open = false;
     let mut after_blank = false;
@@ -67,8 +71,10 @@ pub fn is_url_only(line: &str) -> bool {
 
 /// The label and marker length of a plain-text endnote line: `12. `, `[12] `, `12) `.
 pub fn endnote_marker(line: &str) -> Option<(String, usize)> {
-    static MARKER: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"^ {0,3}(?:\[(\d{1,4})\]|(\d{1,4})[.)])[ \t]+\S").unwrap_or_else(|_| unreachable!()));
+    static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^ {0,3}(?:\[(\d{1,4})\]|(\d{1,4})[.)])[ \t]+\S")
+            .unwrap_or_else(|_| unreachable!())
+    });
     let caps = MARKER.captures(line)?;
     let label = caps.get(1).or_else(|| caps.get(2))?;
     let end = caps.get(0)?.end() - 1;
@@ -78,7 +84,10 @@ pub fn endnote_marker(line: &str) -> Option<(String, usize)> {
 /// Whether a text holds numbered endnote blocks with URLs.
 pub fn looks_like_endnotes(text: &str) -> bool {
     text.lines()
-        .filter(|l| endnote_marker(l).is_some() && (l.contains("http://") || l.contains("https://") || l.contains("www.")))
+        .filter(|l| {
+            endnote_marker(l).is_some()
+                && (l.contains("http://") || l.contains("https://") || l.contains("www."))
+        })
         .take(2)
         .count()
         >= 2
@@ -90,7 +99,11 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
     let notes = line_notes(doc.text, CitationKind::Endnote, endnote_marker);
     let mut found = Vec::new();
     for span in repair::find_bare_urls(doc.text) {
-        found.push(in_notes(&notes, doc.text, Found::new(span, CitationKind::Bare)));
+        found.push(in_notes(
+            &notes,
+            doc.text,
+            Found::new(span, CitationKind::Bare),
+        ));
     }
     found
 }
@@ -101,7 +114,9 @@ pub fn in_notes(notes: &[Note], text: &str, found: Found) -> Found {
     let at = notes.partition_point(|n| n.range.start <= found.span.start);
     match at.checked_sub(1).and_then(|i| notes.get(i)) {
         Some(note) if found.span.start < note.range.end => {
-            let context = text.get(note.text_start..note.range.end).map(normalise_space);
+            let context = text
+                .get(note.text_start..note.range.end)
+                .map(normalise_space);
             let kind = note.kind;
             let mut found = found.in_note(note.label.clone(), context);
             found.kind = kind;
@@ -115,7 +130,8 @@ pub fn in_notes(notes: &[Note], text: &str, found: Found) -> Found {
 pub fn line_at(text: &str, offset: usize) -> Range<usize> {
     let bytes = text.as_bytes();
     let start = memchr::memrchr(b'\n', &bytes[..offset.min(bytes.len())]).map_or(0, |i| i + 1);
-    let end = memchr::memchr(b'\n', &bytes[offset.min(bytes.len())..]).map_or(bytes.len(), |i| offset + i);
+    let end = memchr::memchr(b'\n', &bytes[offset.min(bytes.len())..])
+        .map_or(bytes.len(), |i| offset + i);
     start..end
 }
 

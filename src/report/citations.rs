@@ -12,16 +12,15 @@ struct ExtractJson<'a> {
     citations: &'a [Citation],
 }
 
-/// The `citecheck/1` JSON document of an `extract` run.
-pub fn json(citations: &[Citation]) -> String {
+/// Writes the `citecheck/1` JSON document of an `extract` run, streaming so
+/// that a report of 200,000 citations is never held in memory as one string.
+pub fn write_json(out: &mut dyn std::io::Write, citations: &[Citation]) -> std::io::Result<()> {
     let doc = ExtractJson {
         schema: super::SCHEMA,
         citations,
     };
-    // Serialising plain data into a String cannot fail.
-    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
 
 /// The text report: grouped by file, one aligned line per citation (note
