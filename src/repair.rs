@@ -315,19 +315,18 @@ fn trim(units: &[Unit]) -> (&[Unit], RuleSet) {
     }
     let mut rules = 0;
     let mut kept = units;
-    loop {
-        let (Some(first), Some(last)) = (kept.first(), kept.last()) else {
-            break;
-        };
+    while let (Some((first, after_first)), Some((last, before_last))) =
+        (kept.split_first(), kept.split_last())
+    {
         let front = if first.ch.is_whitespace() {
             Some(0)
         } else {
             t.front(first.ch)
         };
-        if let (Some(rule), Some(rest)) = (front, kept.get(1..)) {
+        if let Some(rule) = front {
             t.weigh(first.ch, -1);
             rules |= rule;
-            kept = rest;
+            kept = after_first;
             continue;
         }
         let back = if last.ch.is_whitespace() {
@@ -335,14 +334,10 @@ fn trim(units: &[Unit]) -> (&[Unit], RuleSet) {
         } else {
             t.back(last.ch)
         };
-        match (back, kept.len().checked_sub(1).and_then(|n| kept.get(..n))) {
-            (Some(rule), Some(rest)) => {
-                t.weigh(last.ch, -1);
-                rules |= rule;
-                kept = rest;
-            }
-            _ => break,
-        }
+        let Some(rule) = back else { break };
+        t.weigh(last.ch, -1);
+        rules |= rule;
+        kept = before_last;
     }
     (kept, rules)
 }

@@ -121,10 +121,7 @@ pub fn parse_date(s: &str) -> Option<CitedDate> {
 
 /// The last access date in a note ("Accessed 5 May 2019", "访问日期：2019-05-05").
 pub fn access_date(context: &str) -> Option<CitedDate> {
-    access_spans(context)
-        .into_iter()
-        .filter_map(|(_, d)| d)
-        .last()
+    access_spans(context).into_iter().rev().find_map(|(_, d)| d)
 }
 
 /// The note's publication date: the last full date that is neither an
