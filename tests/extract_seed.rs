@@ -84,5 +84,5 @@ fn seed_links_keep_exact_spans_and_report_repairs() {
     let n111 = &citations[3];
     assert_eq!(&SEED[n111.span.clone()], n111.url);
     assert_eq!(&SEED[n111.element.clone()], format!("<{}>", n111.url));
-    assert_eq!(n111.column, 165);
+    assert_eq!(n111.column, 141);
 }

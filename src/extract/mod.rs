@@ -115,7 +115,10 @@ impl<'a> Doc<'a> {
         if !repair::is_citable(&repaired.url) {
             return None;
         }
-        let (line, column) = self.line_col(found.span.start);
+        // The URL proper, without the wrappers and trailing punctuation repair
+        // dropped: what `fix` rewrites and where the archive link goes after.
+        let span = found.span.start + repaired.core.start..found.span.start + repaired.core.end;
+        let (line, column) = self.line_col(span.start);
         let context = found
             .context
             .map(|c| normalise_space(&c))
@@ -136,8 +139,8 @@ impl<'a> Doc<'a> {
             cited,
             context,
             archived: found.archived,
-            element: found.element.unwrap_or_else(|| found.span.clone()),
-            span: found.span,
+            element: found.element.unwrap_or_else(|| span.clone()),
+            span,
             text_span: found.text_span,
         })
     }
