@@ -27,6 +27,7 @@
 //!   `<samp>`). Attributes other than `<a href>` (`src`, `<link>`, `<meta>`,
 //!   `<base>`) are never citations.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -51,7 +52,7 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
         let on_text = Rc::clone(&walker);
         let settings = Settings {
             element_content_handlers: vec![element!("*", move |el| {
-                open_element(&on_element, el);
+                open_element(&on_element, el, text);
                 Ok(())
             })],
             document_content_handlers: vec![doc_text!(move |chunk| {
@@ -86,11 +87,11 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
 
 /// Registers an element with the walker and, when it matters, a handler for
 /// its end tag.
-fn open_element(walker: &Rc<RefCell<Walker>>, el: &mut Element) {
+fn open_element(walker: &Rc<RefCell<Walker>>, el: &mut Element, text: &str) {
     let Ok(mut w) = walker.try_borrow_mut() else {
         return;
     };
-    let Some((depth, serial)) = w.open(el) else {
+    let Some((depth, serial)) = w.open(&Tag::read(el, text)) else {
         return;
     };
     if !el.can_have_content() {
@@ -125,8 +126,8 @@ struct Walker {
     /// Notes seen outside any container, for their ordinal labels.
     loose_notes: u32,
     pending: Vec<Pending>,
-    /// The text node being read, for bare URLs, with its place.
-    bare: Option<(Range<usize>, Place)>,
+    /// The text node being read, for bare URLs.
+    bare: Option<Range<usize>>,
 }
 
 /// An open element and the roles it plays.
@@ -187,23 +188,67 @@ struct Pending {
     note: Option<u64>,
 }
 
-/// The attributes that classify an element.
-struct Attrs {
-    class: String,
-    id: String,
-    role: String,
-    epub_type: String,
+/// A start tag read through the document text, so that classifying the
+/// elements of a large document allocates nothing. Names are matched without
+/// regard to case; values are as written (entities undecoded).
+#[derive(Default)]
+struct Tag<'t> {
+    name: Cow<'t, str>,
+    start: usize,
+    class: &'t str,
+    id: &'t str,
+    role: &'t str,
+    epub_type: &'t str,
+    href: Option<(&'t str, Range<usize>)>,
+    list_start: Option<&'t str>,
+    value: Option<&'t str>,
 }
 
-impl Attrs {
-    fn read(el: &Element) -> Attrs {
-        let get = |name: &str| el.get_attribute(name).unwrap_or_default();
-        Attrs {
-            class: get("class"),
-            id: get("id"),
-            role: get("role"),
-            epub_type: get("epub:type"),
+impl<'t> Tag<'t> {
+    fn read(el: &Element, text: &'t str) -> Tag<'t> {
+        let start = el.source_location().bytes().start;
+        let name = text
+            .get(start + 1..)
+            .and_then(|rest| rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').next())
+            .unwrap_or_default();
+        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
+        let mut tag = Tag {
+            name,
+            start,
+            ..Tag::default()
+        };
+        for attr in el.attributes() {
+            let name = attr.name_source_location().and_then(|l| text.get(l.bytes()));
+            let Some((name, range)) = name.zip(attr.value_source_location().map(|l| l.bytes())) else {
+                continue;
+            };
+            let value = text.get(range.clone()).unwrap_or_default();
+            let is = |n: &str| name.eq_ignore_ascii_case(n);
+            if is("class") {
+                tag.class = value;
+            } else if is("id") {
+                tag.id = value;
+            } else if is("role") {
+                tag.role = value;
+            } else if is("epub:type") {
+                tag.epub_type = value;
+            } else if is("href") && tag.href.is_none() {
+                tag.href = Some((value, range));
+            } else if is("start") {
+                tag.list_start = Some(value);
+            } else if is("value") {
+                tag.value = Some(value);
+            }
         }
+        tag
+    }
+
+    fn is(&self, name: &str) -> bool {
+        self.name == name
     }
 
     fn has_class(&self, names: &[&str]) -> bool {
@@ -220,7 +265,7 @@ impl Attrs {
 
     /// The kind of note a container element holds, if it is one.
     fn container_kind(&self) -> Option<CitationKind> {
-        let id = self.id.as_str();
+        let id = self.id;
         if self.has_class(&["footnotes", "footnote-list"]) || id == "footnotes" {
             Some(CitationKind::Footnote)
         } else if self.has_class(&["endnotes"]) || id == "endnotes" {
@@ -243,8 +288,8 @@ impl Attrs {
     }
 
     /// Whether the element is a note by its own markup.
-    fn marks_note(&self, tag: &str) -> bool {
-        tag == "aside"
+    fn marks_note(&self) -> bool {
+        self.is("aside")
             || self.has_class(&["footnote", "csl-entry"])
             || self.has_role(&[
                 "doc-footnote",
@@ -310,37 +355,35 @@ fn is_block(tag: &str) -> bool {
 impl Walker {
     /// Classifies a start tag; returns its stack depth and serial when it
     /// was pushed (when its end matters).
-    fn open(&mut self, el: &Element) -> Option<(usize, u64)> {
-        let tag = el.tag_name();
-        let start = el.source_location().bytes().start;
-        if tag == "li" {
-            self.close_sibling_note(start);
+    fn open(&mut self, tag: &Tag) -> Option<(usize, u64)> {
+        if tag.is("li") {
+            self.close_sibling_note(tag.start);
         }
-        if tag == "a" {
+        if tag.is("a") {
             if let Some(i) = self.anchor {
-                self.truncate(i, start);
+                self.truncate(i, tag.start);
             }
         }
-        if is_block(&tag) {
+        if is_block(&tag.name) {
             self.note_text(" ");
         }
-        let attrs = Attrs::read(el);
         let mut open = Open {
-            container: attrs.container_kind().map(|kind| Container { kind, items: 0 }),
-            hidden: attrs.is_backlink(),
-            quiet: matches!(tag.as_str(), "code" | "pre" | "kbd" | "samp"),
+            container: tag.container_kind().map(|kind| Container { kind, items: 0 }),
+            hidden: tag.is_backlink(),
+            quiet: matches!(&*tag.name, "code" | "pre" | "kbd" | "samp"),
             ..Open::default()
         };
-        match tag.as_str() {
+        match &*tag.name {
             "ol" | "ul" | "menu" => {
-                let first = el.get_attribute("start").and_then(|s| s.trim().parse().ok());
+                let ordered = tag.is("ol");
+                let first = tag.list_start.and_then(|s| s.trim().parse().ok());
                 open.list = Some(List {
-                    ordered: tag == "ol",
-                    next: first.filter(|_| tag == "ol").unwrap_or(1),
+                    ordered,
+                    next: first.filter(|_| ordered).unwrap_or(1),
                 });
             }
             "a" => {
-                if let Some(anchor) = self.anchor_for(el, start) {
+                if let Some(anchor) = self.anchor_for(tag) {
                     open.hidden |= !anchor.cites;
                     open.anchor = Some(anchor);
                 }
@@ -348,7 +391,7 @@ impl Walker {
             _ => {}
         }
         if open.container.is_none() {
-            open.note = self.note_for(el, &tag, &attrs);
+            open.note = self.note_for(tag);
         }
         let pushed = open.list.is_some()
             || open.container.is_some()
@@ -424,17 +467,18 @@ impl Walker {
     }
 
     /// The note an element starts, if any, labelled as the reader sees it.
-    fn note_for(&mut self, el: &Element, tag: &str, attrs: &Attrs) -> Option<Note> {
-        let item = if tag == "li" { self.next_item(el) } else { None };
+    fn note_for(&mut self, tag: &Tag) -> Option<Note> {
+        let is_li = tag.is("li");
+        let item = if is_li { self.next_item(tag) } else { None };
         if !self.notes.is_empty() {
             return None;
         }
-        let id_label = id_label(&attrs.id);
+        let id_label = id_label(tag.id);
         let container = self.containers.last().copied();
         let is_note = if container.is_some() {
-            tag == "li" || attrs.marks_note(tag)
+            is_li || tag.marks_note()
         } else {
-            attrs.marks_note(tag) || (tag == "li" && id_label.is_some())
+            tag.marks_note() || (is_li && id_label.is_some())
         };
         if !is_note {
             return None;
@@ -446,10 +490,10 @@ impl Walker {
             }
             None => {
                 self.loose_notes += 1;
-                (self.loose_notes, attrs.note_kind())
+                (self.loose_notes, tag.note_kind())
             }
         };
-        let kind = if attrs.id.starts_with("cite_note") {
+        let kind = if tag.id.starts_with("cite_note") {
             CitationKind::Footnote
         } else {
             kind
@@ -469,26 +513,24 @@ impl Walker {
     }
 
     /// Counts a list item: its number and whether the list is ordered.
-    fn next_item(&mut self, el: &Element) -> Option<(i64, bool)> {
+    fn next_item(&mut self, tag: &Tag) -> Option<(i64, bool)> {
         let &i = self.lists.last()?;
         let list = self.stack.get_mut(i)?.list.as_mut()?;
-        let value = el.get_attribute("value").and_then(|v| v.trim().parse().ok());
+        let value = tag.value.and_then(|v| v.trim().parse().ok());
         let n = value.filter(|_| list.ordered).unwrap_or(list.next);
         list.next = n.saturating_add(1);
         Some((n, list.ordered))
     }
 
-    fn anchor_for(&self, el: &Element, start: usize) -> Option<Anchor> {
-        let attr = el.attributes().iter().find(|a| a.name() == "href")?;
-        let href_raw = attr.value();
-        let written = attr.value_source_location()?.bytes();
+    fn anchor_for(&self, tag: &Tag) -> Option<Anchor> {
+        let (href_raw, written) = tag.href.clone()?;
         // The URL proper, without the white space browsers ignore around it.
-        let href = trimmed(&href_raw, written);
+        let href = trimmed(href_raw, written);
         Some(Anchor {
-            start,
+            start: tag.start,
             href,
             cites: !href_raw.trim_start().starts_with('#'),
-            href_raw,
+            href_raw: href_raw.to_string(),
             place: self.place(CitationKind::InlineLink),
             text: String::new(),
             text_range: None,
@@ -532,8 +574,8 @@ impl Walker {
                 }
             } else if self.quiet == 0 {
                 match &mut self.bare {
-                    Some((r, _)) => r.end = range.end,
-                    None => self.bare = Some((range, self.place(CitationKind::Bare))),
+                    Some(r) => r.end = range.end,
+                    None => self.bare = Some(range),
                 }
             }
         }
@@ -550,13 +592,19 @@ impl Walker {
 
     /// Reports the bare URLs of the text node just read.
     fn flush_bare(&mut self, doc: &str) {
-        let Some((range, place)) = self.bare.take() else {
+        let Some(range) = self.bare.take() else {
             return;
         };
         let Some(text) = doc.get(range.clone()) else {
             return;
         };
-        for url in repair::find_bare_urls(text) {
+        let urls = repair::find_bare_urls(text);
+        if urls.is_empty() {
+            return;
+        }
+        // Nothing has been opened or closed since the text node began.
+        let place = self.place(CitationKind::Bare);
+        for url in urls {
             let span = range.start + url.start..range.start + url.end;
             self.report(Found::new(span, place.kind), &place);
         }

@@ -21,8 +21,10 @@
 //! * Outside refs, cite templates are references; so are links in a section
 //!   titled like a bibliography ("References", "Sources", "Works cited"…).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use memchr::memmem;
 
@@ -106,7 +108,7 @@ struct OpenRef {
 /// A forward search that remembers its last answer, so repeated searches
 /// from nearby positions cost nothing.
 struct Finder {
-    needle: &'static [u8],
+    needle: memmem::Finder<'static>,
     from: usize,
     hit: Option<Option<usize>>,
 }
@@ -114,7 +116,7 @@ struct Finder {
 impl Finder {
     fn new(needle: &'static [u8]) -> Finder {
         Finder {
-            needle,
+            needle: memmem::Finder::new(needle),
             from: 0,
             hit: None,
         }
@@ -130,7 +132,7 @@ impl Finder {
         let found = text
             .as_bytes()
             .get(pos..)
-            .and_then(|rest| memmem::find(rest, self.needle))
+            .and_then(|rest| self.needle.find(rest))
             .map(|i| pos + i);
         self.from = pos;
         self.hit = Some(found);
@@ -140,8 +142,8 @@ impl Finder {
 
 struct Scanner<'a> {
     text: &'a str,
-    /// `{{` position → position of its `}}`.
-    braces: HashMap<usize, usize>,
+    /// `{{` position and position of its `}}`, sorted by the first.
+    braces: Vec<(usize, usize)>,
     /// Starts of headings and whether they open a bibliography section.
     sections: Vec<(usize, bool)>,
     found: Vec<Found>,
@@ -149,8 +151,8 @@ struct Scanner<'a> {
     found_in: Vec<Option<usize>>,
     refs: Vec<OpenRef>,
     /// Numbers given so far per group, and per (group, name).
-    counts: HashMap<String, u32>,
-    names: HashMap<(String, String), u32>,
+    counts: Vec<(&'a str, u32)>,
+    names: HashMap<(&'a str, &'a str), u32>,
     serial: usize,
     comment_end: Finder,
     ref_end: Finder,
@@ -162,12 +164,12 @@ impl<'a> Scanner<'a> {
     fn new(text: &'a str) -> Scanner<'a> {
         Scanner {
             text,
-            braces: HashMap::new(),
+            braces: Vec::new(),
             sections: sections(text),
             found: Vec::new(),
             found_in: Vec::new(),
             refs: Vec::new(),
-            counts: HashMap::new(),
+            counts: Vec::new(),
             names: HashMap::new(),
             serial: 0,
             comment_end: Finder::new(b"-->"),
@@ -187,9 +189,9 @@ impl<'a> Scanner<'a> {
             .is_some_and(|b| b.eq_ignore_ascii_case(prefix.as_bytes()))
     }
 
-    /// The name of the tag starting at `pos` (lowercased) and whether it is
+    /// The name of the tag starting at `pos` (as written) and whether it is
     /// a closing tag; `None` when `pos` starts no tag.
-    fn tag_name_at(&self, pos: usize) -> Option<(String, bool)> {
+    fn tag_name_at(&self, pos: usize) -> Option<(&'a str, bool)> {
         let rest = self.text.as_bytes().get(pos + 1..)?;
         let closing = rest.first() == Some(&b'/');
         let rest = rest.get(usize::from(closing)..)?;
@@ -200,7 +202,7 @@ impl<'a> Scanner<'a> {
             return None;
         }
         let name = std::str::from_utf8(rest.get(..len)?).ok()?;
-        Some((name.to_ascii_lowercase(), closing))
+        Some((name, closing))
     }
 
     /// End of a region whose content is not wikitext (a comment, `<nowiki>`,
@@ -212,7 +214,10 @@ impl<'a> Scanner<'a> {
             return Some(end.map_or(text.len(), |e| e + 3));
         }
         let (name, closing) = self.tag_name_at(pos)?;
-        let i = OPAQUE.iter().position(|(n, _)| *n == name).filter(|_| !closing)?;
+        let i = OPAQUE
+            .iter()
+            .position(|(n, _)| n.eq_ignore_ascii_case(name))
+            .filter(|_| !closing)?;
         let open_end = pos + tag_len(text, pos)?;
         if self.byte(open_end - 2) == b'/' {
             return Some(open_end);
@@ -240,13 +245,14 @@ impl<'a> Scanner<'a> {
                 }
                 (Some(b'}'), Some(b'}')) => {
                     if let Some(start) = open.pop() {
-                        self.braces.insert(start, at);
+                        self.braces.push((start, at));
                     }
                     pos = at + 2;
                 }
                 _ => pos = at + 1,
             }
         }
+        self.braces.sort_unstable();
     }
 
     /// Walks wikitext in `range`, reporting citations and collecting the
@@ -284,7 +290,7 @@ impl<'a> Scanner<'a> {
         match self.byte(at) {
             b'<' => self.recognise_tag(at, limit),
             b'{' => {
-                let close = *self.braces.get(&at)?;
+                let close = self.brace_close(at)?;
                 (close + 2 <= limit).then_some(Markup::Template(at..close + 2))
             }
             b'[' if self.byte(at + 1) == b'[' => {
@@ -302,8 +308,7 @@ impl<'a> Scanner<'a> {
         match markup {
             Markup::Skip(end) => end,
             Markup::RefUse { attrs, end } => {
-                let attrs = self.slice(&attrs).to_string();
-                self.number(&attrs);
+                self.number(self.slice(&attrs));
                 end
             }
             Markup::Ref {
@@ -311,8 +316,7 @@ impl<'a> Scanner<'a> {
                 content,
                 end,
             } => {
-                let attrs = self.slice(&attrs).to_string();
-                let label = self.number(&attrs);
+                let label = self.number(self.slice(&attrs));
                 if deeper < MAX_DEPTH {
                     self.read_ref(content, label, deeper);
                 }
@@ -385,14 +389,14 @@ impl<'a> Scanner<'a> {
     /// skipped and their content read on; unknown ones are text.
     fn recognise_tag(&mut self, at: usize, limit: usize) -> Option<Markup> {
         let (name, closing) = self.tag_name_at(at)?;
-        if !KNOWN_TAGS.contains(&name.as_str()) {
+        if !KNOWN_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name)) {
             return None;
         }
         let end = at + tag_len(self.text, at)?;
         if end > limit {
             return None;
         }
-        if closing || name != "ref" {
+        if closing || !name.eq_ignore_ascii_case("ref") {
             return Some(Markup::Skip(end));
         }
         if self.byte(end - 2) == b'/' {
@@ -408,23 +412,35 @@ impl<'a> Scanner<'a> {
     }
 
     /// The label of a ref with these attributes, numbering it when it is new.
-    fn number(&mut self, attrs: &str) -> String {
-        let group = attr(attrs, "group").unwrap_or_default().to_string();
-        let name = attr(attrs, "name").map(str::to_string);
-        let known = name.as_ref().and_then(|n| self.names.get(&(group.clone(), n.clone())).copied());
-        let n = known.unwrap_or_else(|| {
-            let count = self.counts.entry(group.clone()).or_insert(0);
-            *count += 1;
-            *count
-        });
+    fn number(&mut self, attrs: &'a str) -> String {
+        let group = attr(attrs, "group").unwrap_or_default();
+        let name = attr(attrs, "name");
+        let known = name.and_then(|name| self.names.get(&(group, name)).copied());
+        let n = known.unwrap_or_else(|| self.next_number(group));
         if let Some(name) = name {
-            self.names.insert((group.clone(), name), n);
+            self.names.insert((group, name), n);
         }
         if group.is_empty() {
             n.to_string()
         } else {
             format!("{group} {n}")
         }
+    }
+
+    /// The next number of a ref group (documents use a handful of groups).
+    fn next_number(&mut self, group: &'a str) -> u32 {
+        if let Some((_, count)) = self.counts.iter_mut().find(|(g, _)| *g == group) {
+            *count += 1;
+            return *count;
+        }
+        self.counts.push((group, 1));
+        1
+    }
+
+    /// The `}}` closing the `{{` at `open`, if they pair.
+    fn brace_close(&self, open: usize) -> Option<usize> {
+        let i = self.braces.binary_search_by_key(&open, |&(o, _)| o).ok()?;
+        self.braces.get(i).map(|&(_, close)| close)
     }
 
     /// Walks a ref's content and gives its text to the citations inside.
@@ -525,9 +541,36 @@ fn sections(text: &str) -> Vec<(usize, bool)> {
     out
 }
 
-/// A ref's text as a reader sees it: entities decoded, bold/italic quotes gone.
+/// A ref's text as a reader sees it: entities decoded, the `''` and `'''`
+/// of italics and bold gone.
 fn clean_context(raw: &str) -> String {
-    decode_entities(&raw.replace("'''", "").replace("''", ""))
+    if memmem::find(raw.as_bytes(), b"''").is_none() {
+        return decode_entities(raw);
+    }
+    let mut plain = String::with_capacity(raw.len());
+    let mut quotes = 0;
+    for c in raw.chars() {
+        if c == '\'' {
+            quotes += 1;
+            continue;
+        }
+        if quotes == 1 {
+            plain.push('\'');
+        }
+        quotes = 0;
+        plain.push(c);
+    }
+    if quotes == 1 {
+        plain.push('\'');
+    }
+    decode_entities(&plain)
+}
+
+/// `s` up to a wikitext comment, if it holds one.
+fn before_comment(s: &str) -> &str {
+    static COMMENT: LazyLock<memmem::Finder<'static>> =
+        LazyLock::new(|| memmem::Finder::new("<!--"));
+    COMMENT.find(s.as_bytes()).and_then(|c| s.get(..c)).unwrap_or(s)
 }
 
 /// The parameters of a cite template that matter here, as byte ranges.
@@ -548,8 +591,8 @@ struct CiteParams {
     publisher: Option<Range<usize>>,
 }
 
-impl Scanner<'_> {
-    fn slice(&self, range: &Range<usize>) -> &str {
+impl<'a> Scanner<'a> {
+    fn slice(&self, range: &Range<usize>) -> &'a str {
         self.text.get(range.clone()).unwrap_or_default()
     }
 
@@ -580,7 +623,7 @@ impl Scanner<'_> {
             let here = self.byte(pos);
             let next = self.byte(pos + 1);
             pos = match (here, next) {
-                (b'{', b'{') => self.braces.get(&pos).map_or(pos + 2, |&c| c + 2),
+                (b'{', b'{') => self.brace_close(pos).map_or(pos + 2, |c| c + 2),
                 (b'[', b'[') => {
                     links += 1;
                     pos + 2
@@ -603,20 +646,26 @@ impl Scanner<'_> {
     }
 
     /// A named parameter's key (trimmed, lowercased) and value range.
-    fn named(&self, part: &Range<usize>) -> Option<(String, Range<usize>)> {
+    fn named(&self, part: &Range<usize>) -> Option<(Cow<'a, str>, Range<usize>)> {
         let text = self.slice(part);
         let eq = text.find('=')?;
         let key = text.get(..eq)?;
         if key.contains(['{', '[', '<']) {
             return None;
         }
-        Some((key.trim().to_ascii_lowercase(), part.start + eq + 1..part.end))
+        let key = key.trim();
+        let key = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(key.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(key)
+        };
+        Some((key, part.start + eq + 1..part.end))
     }
 
     /// A parameter value as written, without a trailing comment or spaces.
     fn value_span(&self, value: Range<usize>) -> Range<usize> {
         let text = self.slice(&value);
-        let text = text.find("<!--").and_then(|c| text.get(..c)).unwrap_or(text);
+        let text = before_comment(text);
         let lead = text.len() - text.trim_start().len();
         let start = value.start + lead;
         start..start + text.trim().len()
@@ -629,7 +678,7 @@ impl Scanner<'_> {
                 continue;
             };
             let value = Some(self.value_span(value));
-            match key.as_str() {
+            match &*key {
                 "url" => p.url = value,
                 "chapter-url" | "chapterurl" | "contribution-url" | "section-url" | "entry-url"
                 | "article-url" => p.other_url = value,
@@ -683,32 +732,40 @@ impl Scanner<'_> {
     /// A cite template as a reader sees it, roughly: author, title, work,
     /// publisher, date and access date.
     fn render(&mut self, p: &CiteParams) -> String {
-        let mut field = |r: &Option<Range<usize>>| {
-            let mut out = String::new();
-            if let Some(r) = r {
-                self.readable(r.clone(), 0, &mut out);
-            }
-            Some(out.trim().to_string()).filter(|s| !s.is_empty())
-        };
-        let author = match (field(&p.author), field(&p.first)) {
-            (Some(last), Some(first)) => Some(format!("{last}, {first}")),
-            (last, _) => last,
-        };
-        let pieces = [
-            author,
-            field(&p.title).map(|t| format!("\"{t}\"")),
-            field(&p.work),
-            field(&p.publisher),
-            field(&p.date).or_else(|| field(&p.year)),
-            field(&p.access_date).map(|d| format!("Retrieved {d}")),
-        ];
         let mut out = String::new();
-        for piece in pieces.into_iter().flatten() {
-            out.push_str(&piece);
+        if self.piece(&mut out, p.author.as_ref(), "", "")
+            && !self.piece(&mut out, p.first.as_ref(), ", ", ". ")
+        {
             out.push_str(". ");
         }
+        self.piece(&mut out, p.title.as_ref(), "\"", "\". ");
+        self.piece(&mut out, p.work.as_ref(), "", ". ");
+        self.piece(&mut out, p.publisher.as_ref(), "", ". ");
+        if !self.piece(&mut out, p.date.as_ref(), "", ". ") {
+            self.piece(&mut out, p.year.as_ref(), "", ". ");
+        }
+        self.piece(&mut out, p.access_date.as_ref(), "Retrieved ", ". ");
         out.truncate(out.trim_end().len());
         out
+    }
+
+    /// Appends a field's readable text between `before` and `after`;
+    /// appends nothing and returns false when the field is absent or blank.
+    fn piece(&mut self, out: &mut String, field: Option<&Range<usize>>, before: &str, after: &str) -> bool {
+        let Some(field) = field else {
+            return false;
+        };
+        let mark = out.len();
+        out.push_str(before);
+        let body = out.len();
+        self.readable(field.clone(), 0, out);
+        if out.get(body..).is_none_or(|b| b.trim().is_empty()) {
+            out.truncate(mark);
+            return false;
+        }
+        out.truncate(out.trim_end().len());
+        out.push_str(after);
+        true
     }
 
     /// Appends the text a reader sees for a field value: `[[a|b]]` shows
@@ -838,13 +895,19 @@ impl Scanner<'_> {
 /// Whether a template name is one of the cite family (`cite web`,
 /// `Cite_news`, `citation`…).
 fn is_cite(name: &str) -> bool {
-    let name = name.find("<!--").and_then(|c| name.get(..c)).unwrap_or(name);
-    let name = name.trim().to_ascii_lowercase().replace('_', " ");
-    let name = name.strip_prefix("template:").unwrap_or(&name).trim();
-    let mut words = name.split_whitespace();
-    match words.next() {
-        Some("cite" | "vcite") => words.next().is_some(),
-        Some("citation") => words.next().is_none(),
-        _ => false,
+    let name = before_comment(name).trim();
+    let name = name
+        .get(..9)
+        .filter(|p| p.eq_ignore_ascii_case("template:"))
+        .map_or(name, |_| name.get(9..).unwrap_or_default());
+    let mut words = name
+        .split(|c: char| c.is_whitespace() || c == '_')
+        .filter(|w| !w.is_empty());
+    let first = words.next().unwrap_or_default();
+    let more = words.next().is_some();
+    if first.eq_ignore_ascii_case("cite") || first.eq_ignore_ascii_case("vcite") {
+        more
+    } else {
+        first.eq_ignore_ascii_case("citation") && !more
     }
 }
