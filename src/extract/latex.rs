@@ -71,12 +71,6 @@ struct Note {
     first_found: usize,
 }
 
-/// An open brace group.
-enum Group {
-    Plain,
-    Note(Note),
-}
-
 struct Scanner<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -87,7 +81,10 @@ struct Scanner<'a> {
     out: Vec<Found>,
     /// LaTeX's footnote counter.
     counter: u64,
-    groups: Vec<Group>,
+    /// For each open brace group, whether it is a note's body.
+    groups: Vec<bool>,
+    /// The open footnote bodies, innermost last.
+    notes: Vec<Note>,
     /// The `\bibitem` being read, or the whole fragment for [`scan_fragment`].
     item: Option<Note>,
     in_bibliography: bool,
@@ -106,6 +103,7 @@ impl<'a> Scanner<'a> {
             out: Vec::new(),
             counter: 0,
             groups: Vec::new(),
+            notes: Vec::new(),
             item: None,
             in_bibliography: false,
             run_start: range.start,
@@ -127,14 +125,16 @@ impl<'a> Scanner<'a> {
                 }
                 b'{' => {
                     self.flush();
-                    self.groups.push(Group::Plain);
+                    self.groups.push(false);
                     self.pos += 1;
                     self.run_start = self.pos;
                 }
                 b'}' => {
                     self.flush();
-                    if let Some(Group::Note(note)) = self.groups.pop() {
-                        self.close_note(note, self.pos);
+                    if self.groups.pop() == Some(true) {
+                        if let Some(note) = self.notes.pop() {
+                            self.close_note(note, self.pos);
+                        }
                     }
                     self.pos += 1;
                     self.run_start = self.pos;
@@ -144,10 +144,8 @@ impl<'a> Scanner<'a> {
         }
         self.pos = self.end;
         self.flush();
-        while let Some(group) = self.groups.pop() {
-            if let Group::Note(note) = group {
-                self.close_note(note, self.end);
-            }
+        while let Some(note) = self.notes.pop() {
+            self.close_note(note, self.end);
         }
         self.close_item(self.end);
     }
@@ -219,11 +217,8 @@ impl<'a> Scanner<'a> {
 
     /// The label and kind of the innermost open note.
     fn current_note(&self) -> Option<(String, CitationKind)> {
-        let group_note = self.groups.iter().rev().find_map(|g| match g {
-            Group::Note(n) => Some(n),
-            Group::Plain => None,
-        });
-        group_note
+        self.notes
+            .last()
             .or(self.item.as_ref())
             .map(|n| (n.label.clone(), n.kind))
     }
@@ -272,12 +267,13 @@ impl<'a> Scanner<'a> {
             return;
         }
         self.pos = open + 1;
-        self.groups.push(Group::Note(Note {
+        self.groups.push(true);
+        self.notes.push(Note {
             label,
             kind: CitationKind::Footnote,
             body_start: self.pos,
             first_found: self.out.len(),
-        }));
+        });
     }
 
     /// `\footnotemark` steps the counter unless given a number.
@@ -425,7 +421,7 @@ impl<'a> Scanner<'a> {
 /// Index of the brace closing the group opened at `open`, before `end`.
 /// With `escapes`, `\{` and `\}` do not count (TeX text); without, every brace
 /// counts (verbatim arguments such as `\url`'s).
-pub(super) fn group_close(bytes: &[u8], open: usize, end: usize, escapes: bool) -> Option<usize> {
+fn group_close(bytes: &[u8], open: usize, end: usize, escapes: bool) -> Option<usize> {
     let mut depth = 0usize;
     let mut i = open;
     while i < end.min(bytes.len()) {

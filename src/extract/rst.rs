@@ -46,10 +46,6 @@ const LITERAL_DIRECTIVES: [&str; 16] = [
     "plantuml",
 ];
 
-/// Longest interpreted text looked for; keeps paragraphs full of stray
-/// backquotes linear.
-const MAX_INLINE: usize = 8 * 1024;
-
 /// The symbols docutils gives `[*]` footnotes, in order.
 const SYMBOLS: [&str; 10] = ["*", "†", "‡", "§", "¶", "#", "♠", "♥", "♦", "♣"];
 
@@ -316,11 +312,16 @@ impl<'a> Parser<'a> {
         let bytes = self.text.as_bytes();
         let mut i = span.start;
         let mut run = span.start;
+        let mut closers = Closers {
+            literal: true,
+            interpreted: true,
+        };
         while i < span.end {
             match bytes[i] {
                 b'\\' => i += 2,
                 b'`' => {
-                    let Some((construct, link)) = backquoted(bytes, i, span.end) else {
+                    let Some((construct, link)) = backquoted(bytes, i, span.end, &mut closers)
+                    else {
                         i += 1;
                         continue;
                     };
@@ -391,26 +392,36 @@ fn noted(mut found: Found, note: Option<&Note>) -> Found {
     found
 }
 
+/// Which end-strings may still follow in a paragraph. Once a search for one
+/// fails, none follows later either, so it is not repeated: that keeps a
+/// paragraph full of stray backquotes linear.
+struct Closers {
+    literal: bool,
+    interpreted: bool,
+}
+
 /// The extent of backquoted markup at `at`, and for a hyperlink reference
 /// with an embedded URI, the spans of that URI and of the link text.
+/// `None` when the backquote starts nothing (no end-string follows).
 #[allow(clippy::type_complexity)]
 fn backquoted(
     bytes: &[u8],
     at: usize,
     end: usize,
+    closers: &mut Closers,
 ) -> Option<(Range<usize>, Option<(Range<usize>, Range<usize>)>)> {
     let rest = bytes.get(at..end)?;
-    if rest.starts_with(b"``") {
-        let close = memchr::memmem::find(rest.get(2..)?, b"``")?;
-        return Some((at..at + 2 + close + 2, None));
+    if rest.starts_with(b"``") && closers.literal {
+        let close = memchr::memmem::find(rest.get(2..)?, b"``");
+        closers.literal = close.is_some();
+        return Some((at..at + 2 + close? + 2, None));
     }
-    if rest.get(1).is_none_or(u8::is_ascii_whitespace) {
+    if rest.get(1).is_none_or(u8::is_ascii_whitespace) || !closers.interpreted {
         return None;
     }
-    let window = &rest[..rest.len().min(MAX_INLINE)];
-    let close = at
-        + 1
-        + memchr::memchr_iter(b'`', window.get(1..)?).find(|&i| end_string(window, i + 1))?;
+    let close = memchr::memchr_iter(b'`', rest.get(1..)?).find(|&i| end_string(rest, i + 1));
+    closers.interpreted = close.is_some();
+    let close = at + 1 + close?;
     let underscores = bytes
         .get(close + 1..end)
         .map_or(0, |r| r.iter().take(2).take_while(|b| **b == b'_').count());
