@@ -43,6 +43,10 @@ pub struct Found {
     pub date: Option<CitedDate>,
     /// An archive copy the document already names for this URL.
     pub archived: Option<String>,
+    /// The URL when the document does not write it out (a BibTeX `doi` made
+    /// into `https://doi.org/…`); `span` then covers the text it was built
+    /// from, which is reported as `raw`.
+    pub url: Option<String>,
 }
 
 impl Found {
@@ -57,6 +61,7 @@ impl Found {
             text_span: None,
             date: None,
             archived: None,
+            url: None,
         }
     }
 
@@ -111,7 +116,7 @@ impl<'a> Doc<'a> {
     /// citation (relative link, anchor, `mailto:`, unparsable).
     pub fn finish(&self, found: Found) -> Option<Citation> {
         let raw = self.text.get(found.span.clone())?;
-        let repaired = repair::repair(raw);
+        let repaired = repair::repair(found.url.as_deref().unwrap_or(raw));
         if !repair::is_citable(&repaired.url) {
             return None;
         }
