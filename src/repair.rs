@@ -25,6 +25,7 @@
 
 mod bare;
 mod decode;
+mod latex;
 
 use std::ops::Range;
 
@@ -63,6 +64,10 @@ pub const RULES: &[(&str, &str)] = &[
         "backslash escapes before punctuation removed (`c\\_112`, `c\\\\_112` -> `c_112`)",
     ),
     (
+        "latex-escape",
+        "LaTeX escapes in BibTeX/LaTeX URLs undone (`\\_`, `{\\_}`, `\\%`, `\\#`, `\\&`, `\\~{}`, `\\textasciitilde{}`)",
+    ),
+    (
         "html-entity",
         "HTML character references decoded (`&amp;`, `&#38;`, `&#x26;`, `&quot;`, ...)",
     ),
@@ -87,10 +92,11 @@ enum Rule {
     LineBreak = 1,
     Hyphenation = 2,
     MarkdownEscape = 3,
-    HtmlEntity = 4,
-    AngleBrackets = 5,
-    TrailingPunctuation = 6,
-    SchemeLessWww = 7,
+    LatexEscape = 4,
+    HtmlEntity = 5,
+    AngleBrackets = 6,
+    TrailingPunctuation = 7,
+    SchemeLessWww = 8,
 }
 
 impl Rule {
@@ -115,7 +121,16 @@ fn rule_names(set: RuleSet) -> Vec<&'static str> {
 
 /// Repairs a URL as found in a document (wrappers, punctuation and damage included).
 pub fn repair(raw: &str) -> Repaired {
-    let units = decode(raw);
+    repair_units(raw, decode(raw))
+}
+
+/// Repairs a URL found in LaTeX or BibTeX source, where backslash escapes are
+/// LaTeX's (`\_`, `{\_}`, `\~{}`, `\textasciitilde{}`) rather than Markdown's.
+pub fn repair_latex(raw: &str) -> Repaired {
+    repair_units(raw, latex::undo_latex(decode(raw)))
+}
+
+fn repair_units(raw: &str, units: Vec<decode::Unit>) -> Repaired {
     let (kept, trim_rules) = trim(&units);
     let mut rules = trim_rules;
     let mut url = String::with_capacity(raw.len() + 7);

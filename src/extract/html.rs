@@ -78,7 +78,9 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
     // space before that tag is not part of it.
     for f in &mut found {
         if let Some(el) = &mut f.element {
-            let trailing = text.get(el.clone()).map_or(0, |s| s.len() - s.trim_end().len());
+            let trailing = text
+                .get(el.clone())
+                .map_or(0, |s| s.len() - s.trim_end().len());
             el.end -= trailing;
         }
     }
@@ -209,7 +211,10 @@ impl<'t> Tag<'t> {
         let start = el.source_location().bytes().start;
         let name = text
             .get(start + 1..)
-            .and_then(|rest| rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').next())
+            .and_then(|rest| {
+                rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
+                    .next()
+            })
             .unwrap_or_default();
         let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
@@ -222,8 +227,11 @@ impl<'t> Tag<'t> {
             ..Tag::default()
         };
         for attr in el.attributes() {
-            let name = attr.name_source_location().and_then(|l| text.get(l.bytes()));
-            let Some((name, range)) = name.zip(attr.value_source_location().map(|l| l.bytes())) else {
+            let name = attr
+                .name_source_location()
+                .and_then(|l| text.get(l.bytes()));
+            let Some((name, range)) = name.zip(attr.value_source_location().map(|l| l.bytes()))
+            else {
                 continue;
             };
             let value = text.get(range.clone()).unwrap_or_default();
@@ -252,7 +260,9 @@ impl<'t> Tag<'t> {
     }
 
     fn has_class(&self, names: &[&str]) -> bool {
-        self.class.split_ascii_whitespace().any(|c| names.contains(&c))
+        self.class
+            .split_ascii_whitespace()
+            .any(|c| names.contains(&c))
     }
 
     fn has_role(&self, names: &[&str]) -> bool {
@@ -368,7 +378,9 @@ impl Walker {
             self.note_text(" ");
         }
         let mut open = Open {
-            container: tag.container_kind().map(|kind| Container { kind, items: 0 }),
+            container: tag
+                .container_kind()
+                .map(|kind| Container { kind, items: 0 }),
             hidden: tag.is_backlink(),
             quiet: matches!(&*tag.name, "code" | "pre" | "kbd" | "samp"),
             ..Open::default()
@@ -483,16 +495,17 @@ impl Walker {
         if !is_note {
             return None;
         }
-        let (ordinal, kind) = match container.and_then(|i| self.stack.get_mut(i)?.container.as_mut()) {
-            Some(c) => {
-                c.items += 1;
-                (c.items, c.kind)
-            }
-            None => {
-                self.loose_notes += 1;
-                (self.loose_notes, tag.note_kind())
-            }
-        };
+        let (ordinal, kind) =
+            match container.and_then(|i| self.stack.get_mut(i)?.container.as_mut()) {
+                Some(c) => {
+                    c.items += 1;
+                    (c.items, c.kind)
+                }
+                None => {
+                    self.loose_notes += 1;
+                    (self.loose_notes, tag.note_kind())
+                }
+            };
         let kind = if tag.id.starts_with("cite_note") {
             CitationKind::Footnote
         } else {
@@ -549,7 +562,10 @@ impl Walker {
                 };
             }
         }
-        let container = self.containers.last().and_then(|&i| self.stack.get(i)?.container.as_ref());
+        let container = self
+            .containers
+            .last()
+            .and_then(|&i| self.stack.get(i)?.container.as_ref());
         Place {
             kind: container.map_or(outside, |c| c.kind),
             label: None,
@@ -565,7 +581,10 @@ impl Walker {
             if self.hidden == 0 {
                 self.note_text(s);
             }
-            if let Some(anchor) = self.anchor.and_then(|i| self.stack.get_mut(i)?.anchor.as_mut()) {
+            if let Some(anchor) = self
+                .anchor
+                .and_then(|i| self.stack.get_mut(i)?.anchor.as_mut())
+            {
                 push_capped(&mut anchor.text, s);
                 match &mut anchor.text_range {
                     Some(r) if r.end == range.start => r.end = range.end,
@@ -585,7 +604,11 @@ impl Walker {
     }
 
     fn note_text(&mut self, s: &str) {
-        if let Some(note) = self.notes.last().and_then(|&i| self.stack.get_mut(i)?.note.as_mut()) {
+        if let Some(note) = self
+            .notes
+            .last()
+            .and_then(|&i| self.stack.get_mut(i)?.note.as_mut())
+        {
             push_capped(&mut note.text, s);
         }
     }
@@ -649,8 +672,14 @@ impl Walker {
 /// The part of `range` (which holds `text`) without surrounding HTML white
 /// space (ASCII only: a no-break space is content).
 fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
-    let lead = text.len() - text.trim_start_matches(|c: char| c.is_ascii_whitespace()).len();
-    let trail = text.len() - text.trim_end_matches(|c: char| c.is_ascii_whitespace()).len();
+    let lead = text.len()
+        - text
+            .trim_start_matches(|c: char| c.is_ascii_whitespace())
+            .len();
+    let trail = text.len()
+        - text
+            .trim_end_matches(|c: char| c.is_ascii_whitespace())
+            .len();
     range.start + lead..range.end.saturating_sub(trail).max(range.start + lead)
 }
 

@@ -492,7 +492,6 @@ fn destination(src: &str, start: usize) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::extract::extract;
     use crate::Format;
 

@@ -85,6 +85,8 @@ pub struct Doc<'a> {
     pub source: &'a str,
     /// The whole text.
     pub text: &'a str,
+    /// Whether URLs are written with LaTeX escapes (BibTeX and LaTeX sources).
+    pub latex: bool,
     line_starts: Vec<usize>,
 }
 
@@ -96,6 +98,7 @@ impl<'a> Doc<'a> {
         Doc {
             source,
             text,
+            latex: false,
             line_starts,
         }
     }
@@ -116,13 +119,23 @@ impl<'a> Doc<'a> {
     /// citation (relative link, anchor, `mailto:`, unparsable).
     pub fn finish(&self, found: Found) -> Option<Citation> {
         let raw = self.text.get(found.span.clone())?;
-        let repaired = repair::repair(found.url.as_deref().unwrap_or(raw));
+        let input = found.url.as_deref().unwrap_or(raw);
+        let repaired = if self.latex {
+            repair::repair_latex(input)
+        } else {
+            repair::repair(input)
+        };
         if !repair::is_citable(&repaired.url) {
             return None;
         }
         // The URL proper, without the wrappers and trailing punctuation repair
         // dropped: what `fix` rewrites and where the archive link goes after.
-        let span = found.span.start + repaired.core.start..found.span.start + repaired.core.end;
+        // A URL built from an identifier (a DOI) keeps the identifier's span.
+        let span = if found.url.is_some() {
+            found.span.clone()
+        } else {
+            found.span.start + repaired.core.start..found.span.start + repaired.core.end
+        };
         let (line, column) = self.line_col(span.start);
         let context = found
             .context
@@ -173,7 +186,8 @@ pub fn normalise_space(s: &str) -> String {
 
 /// Extracts every citation of a document whose format is known.
 pub fn extract(source: &str, text: &str, format: Format) -> Vec<Citation> {
-    let doc = Doc::new(source, text);
+    let mut doc = Doc::new(source, text);
+    doc.latex = matches!(format, Format::Bibtex | Format::Latex);
     let found = match format {
         Format::Markdown => markdown::extract(&doc),
         Format::Converted => converted::extract(&doc),

@@ -55,11 +55,54 @@ const OPAQUE: [(&str, &[u8]); 9] = [
 
 /// Tags MediaWiki accepts in articles; any other `<word` is text.
 const KNOWN_TAGS: [&str; 48] = [
-    "ref", "references", "br", "span", "div", "small", "big", "sup", "sub", "b", "i", "u", "s",
-    "em", "strong", "code", "tt", "kbd", "samp", "var", "blockquote", "center", "font", "p",
-    "abbr", "cite", "q", "del", "ins", "mark", "table", "tr", "td", "th", "caption", "ul", "ol",
-    "li", "dl", "dt", "dd", "hr", "gallery", "poem", "templatestyles", "onlyinclude",
-    "includeonly", "noinclude",
+    "ref",
+    "references",
+    "br",
+    "span",
+    "div",
+    "small",
+    "big",
+    "sup",
+    "sub",
+    "b",
+    "i",
+    "u",
+    "s",
+    "em",
+    "strong",
+    "code",
+    "tt",
+    "kbd",
+    "samp",
+    "var",
+    "blockquote",
+    "center",
+    "font",
+    "p",
+    "abbr",
+    "cite",
+    "q",
+    "del",
+    "ins",
+    "mark",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "gallery",
+    "poem",
+    "templatestyles",
+    "onlyinclude",
+    "includeonly",
+    "noinclude",
 ];
 
 /// Extracts every cited URL of a wikitext document.
@@ -95,7 +138,10 @@ enum Markup {
     /// The inside of `[[…]]`.
     WikiLink(Range<usize>),
     /// `[url text]` and its URL.
-    External { whole: Range<usize>, url: Range<usize> },
+    External {
+        whole: Range<usize>,
+        url: Range<usize>,
+    },
 }
 
 /// A ref being read: its serial, text so far and first citation index.
@@ -195,7 +241,10 @@ impl<'a> Scanner<'a> {
         let rest = self.text.as_bytes().get(pos + 1..)?;
         let closing = rest.first() == Some(&b'/');
         let rest = rest.get(usize::from(closing)..)?;
-        let len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        let len = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
         let after = rest.get(len).copied();
         let boundary = after.is_none_or(|b| b.is_ascii_whitespace() || b == b'/' || b == b'>');
         if !rest.first()?.is_ascii_alphabetic() || !boundary {
@@ -231,7 +280,8 @@ impl<'a> Scanner<'a> {
         let mut open = Vec::new();
         let mut pos = 0;
         let bytes = self.text.as_bytes();
-        while let Some(i) = memchr::memchr3(b'{', b'}', b'<', bytes.get(pos..).unwrap_or_default()) {
+        while let Some(i) = memchr::memchr3(b'{', b'}', b'<', bytes.get(pos..).unwrap_or_default())
+        {
             let at = pos + i;
             if let Some(end) = self.opaque_end(at) {
                 pos = end.max(at + 1);
@@ -483,7 +533,9 @@ fn attr<'t>(attrs: &'t str, name: &str) -> Option<&'t str> {
     let mut rest = attrs;
     loop {
         rest = rest.trim_start();
-        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
         let key = rest.get(..key_end)?;
         if key.is_empty() {
             return None;
@@ -501,8 +553,13 @@ fn attr<'t>(attrs: &'t str, name: &str) -> Option<&'t str> {
                 (body.get(..end)?, body.get(end + 1..).unwrap_or_default())
             }
             _ => {
-                let end = value_start.find(char::is_whitespace).unwrap_or(value_start.len());
-                (value_start.get(..end)?, value_start.get(end..).unwrap_or_default())
+                let end = value_start
+                    .find(char::is_whitespace)
+                    .unwrap_or(value_start.len());
+                (
+                    value_start.get(..end)?,
+                    value_start.get(end..).unwrap_or_default(),
+                )
             }
         };
         if key.eq_ignore_ascii_case(name) {
@@ -570,7 +627,10 @@ fn clean_context(raw: &str) -> String {
 fn before_comment(s: &str) -> &str {
     static COMMENT: LazyLock<memmem::Finder<'static>> =
         LazyLock::new(|| memmem::Finder::new("<!--"));
-    COMMENT.find(s.as_bytes()).and_then(|c| s.get(..c)).unwrap_or(s)
+    COMMENT
+        .find(s.as_bytes())
+        .and_then(|c| s.get(..c))
+        .unwrap_or(s)
 }
 
 /// The parameters of a cite template that matter here, as byte ranges.
@@ -704,16 +764,19 @@ impl<'a> Scanner<'a> {
         let p = self.cite_params(params);
         let rendered = self.render(&p);
         self.note_text(&rendered);
-        let Some(url) = p.url.clone().filter(|r| !r.is_empty()).or(p.other_url.clone()) else {
+        let Some(url) = p
+            .url
+            .clone()
+            .filter(|r| !r.is_empty())
+            .or(p.other_url.clone())
+        else {
             return;
         };
         if url.is_empty() {
             return;
         }
-        let date_of = |r: &Option<Range<usize>>| {
-            r.as_ref()
-                .and_then(|r| dates::parse_date(self.slice(r)))
-        };
+        let date_of =
+            |r: &Option<Range<usize>>| r.as_ref().and_then(|r| dates::parse_date(self.slice(r)));
         let mut found = Found::new(url, CitationKind::Reference).element(whole);
         found.date = date_of(&p.access_date)
             .or_else(|| date_of(&p.date))
@@ -751,7 +814,13 @@ impl<'a> Scanner<'a> {
 
     /// Appends a field's readable text between `before` and `after`;
     /// appends nothing and returns false when the field is absent or blank.
-    fn piece(&mut self, out: &mut String, field: Option<&Range<usize>>, before: &str, after: &str) -> bool {
+    fn piece(
+        &mut self,
+        out: &mut String,
+        field: Option<&Range<usize>>,
+        before: &str,
+        after: &str,
+    ) -> bool {
         let Some(field) = field else {
             return false;
         };
@@ -785,7 +854,11 @@ impl<'a> Scanner<'a> {
                 }
                 Some(Markup::Template(whole)) => {
                     let parts = self.split_params(whole.start + 2..whole.end - 2);
-                    let last = parts.iter().skip(1).rfind(|p| self.named(p).is_none()).cloned();
+                    let last = parts
+                        .iter()
+                        .skip(1)
+                        .rfind(|p| self.named(p).is_none())
+                        .cloned();
                     Some((last, whole.end))
                 }
                 Some(Markup::WikiLink(inner)) => {
@@ -854,9 +927,10 @@ impl<'a> Scanner<'a> {
     fn recognise_external(&self, at: usize, limit: usize) -> Option<Markup> {
         let start = at + 1;
         let rest = self.text.get(start..limit)?;
-        let scheme = ["http://", "https://", "ftp://"]
-            .iter()
-            .any(|s| rest.get(..s.len()).is_some_and(|p| p.eq_ignore_ascii_case(s)));
+        let scheme = ["http://", "https://", "ftp://"].iter().any(|s| {
+            rest.get(..s.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(s))
+        });
         if !scheme {
             return None;
         }

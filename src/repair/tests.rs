@@ -298,7 +298,8 @@ fn citable() {
 fn rules_table_matches_the_rule_enum() {
     let names: Vec<_> = RULES.iter().map(|(n, _)| *n).collect();
     assert_eq!(rule_names(Rule::InvisibleCharacters.bit()), [names[0]]);
-    assert_eq!(rule_names(Rule::SchemeLessWww.bit()), [names[7]]);
+    assert_eq!(rule_names(Rule::SchemeLessWww.bit()), [names[8]]);
+    assert_eq!(rule_names(Rule::LatexEscape.bit()), ["latex-escape"]);
     assert_eq!(rule_names(u16::MAX), names);
     assert!(RULES.iter().all(|(n, d)| !n.is_empty() && !d.is_empty()));
 }
