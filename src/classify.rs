@@ -220,8 +220,7 @@ fn normalise_title(segment: &str) -> String {
 /// found error" is not one.
 pub fn title_is_error(title: &str) -> bool {
     static SEPARATORS: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"\s[-–—·•|]\s|\||::|–|—|·|•|｜")
-            .unwrap_or_else(|_| unreachable_regex())
+        Regex::new(r"\s[-–—·•|]\s|\||::|–|—|·|•|｜").unwrap_or_else(|_| unreachable_regex())
     });
     static CODE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^\W*(?:(?:error|erreur|fehler|errore|error code)\s*)?4(?:04|10)(?:\s*(?:error|erreur|fehler))?\W*$")
@@ -311,10 +310,16 @@ mod tests {
     #[test]
     fn significant_redirects() {
         let a = u("http://example.org/a/b");
-        assert!(!is_significant_redirect(&a, &u("https://www.example.org/a/b/")));
+        assert!(!is_significant_redirect(
+            &a,
+            &u("https://www.example.org/a/b/")
+        ));
         assert!(is_significant_redirect(&a, &u("https://example.org/c")));
         assert!(is_significant_redirect(&a, &u("http://other.org/a/b")));
-        assert!(is_significant_redirect(&a, &u("http://example.org/a/b?x=1")));
+        assert!(is_significant_redirect(
+            &a,
+            &u("http://example.org/a/b?x=1")
+        ));
     }
 
     #[test]
@@ -325,8 +330,14 @@ mod tests {
         assert!(!is_home_page(&u("http://e.org/en/welcome")));
         assert!(!is_home_page(&u("http://e.org/?p=12")));
         assert!(is_deep(&u("http://e.org/article/1")));
-        assert_eq!(generic_page(&u("http://e.org/errors/404.html")), Some("an error page"));
-        assert_eq!(generic_page(&u("http://e.org/account/login?next=/a")), Some("a login page"));
+        assert_eq!(
+            generic_page(&u("http://e.org/errors/404.html")),
+            Some("an error page")
+        );
+        assert_eq!(
+            generic_page(&u("http://e.org/account/login?next=/a")),
+            Some("a login page")
+        );
         assert_eq!(generic_page(&u("http://e.org/news/error-handling")), None);
     }
 

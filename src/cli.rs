@@ -23,6 +23,8 @@ Examples:
   citecheck fix --in-place report.md          write archive links for dead citations";
 
 /// The subcommands.
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the citations in documents (source, line, note, repaired URL, cited date).

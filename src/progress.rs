@@ -21,9 +21,9 @@ impl Progress {
             ProgressDrawTarget::stderr()
         };
         let bar = ProgressBar::with_draw_target(Some(total as u64), target);
-        if let Ok(style) = ProgressStyle::with_template(
-            "{bar:30} {pos}/{len} URLs  {per_sec}  {msg}  ETA {eta}",
-        ) {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} {pos}/{len} URLs  {per_sec}  {msg}  ETA {eta}")
+        {
             bar.set_style(style);
         }
         bar.set_message("0 dead");

@@ -10,8 +10,17 @@ use citecheck::check::{check_all, CheckConfig, CheckResult, Checker, Resolve, Ve
 use common::{closed_port, Reply, Req, Server};
 
 const HOSTS: &[&str] = &[
-    "alpha.test", "beta.test", "gamma.test", "delta.test", "epsilon.test", "zeta.test",
-    "eta.test", "theta.test", "busy.test", "quick.test", "canary.test",
+    "alpha.test",
+    "beta.test",
+    "gamma.test",
+    "delta.test",
+    "epsilon.test",
+    "zeta.test",
+    "eta.test",
+    "theta.test",
+    "busy.test",
+    "quick.test",
+    "canary.test",
 ];
 
 fn config(port: u16) -> CheckConfig {
@@ -36,7 +45,10 @@ fn config(port: u16) -> CheckConfig {
 }
 
 fn page(title: &str) -> Reply {
-    Reply::html(200, &format!("<html><head><title>{title}</title></head><body>{title}</body></html>"))
+    Reply::html(
+        200,
+        &format!("<html><head><title>{title}</title></head><body>{title}</body></html>"),
+    )
 }
 
 fn world(r: &Req) -> Reply {
@@ -47,11 +59,18 @@ fn world(r: &Req) -> Reply {
         ("alpha.test", "/gone410") => Reply::status(410),
         ("alpha.test", "/report.pdf") if head => Reply::status(405),
         ("alpha.test", "/locked.pdf") if head => Reply::status(403),
-        ("alpha.test", "/report.pdf" | "/locked.pdf" | "/paper.pdf") => {
-            Reply::status(200).header("content-type", "application/pdf")
+        ("alpha.test", "/report.pdf" | "/locked.pdf" | "/paper.pdf") => Reply::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/pdf".into())],
+            body: "%PDF-1.4".into(),
+            delay: Duration::ZERO,
+        },
+        ("alpha.test", "/old") => {
+            Reply::redirect(301, &format!("http://beta.test:{}/new", port_of(r)))
         }
-        ("alpha.test", "/old") => Reply::redirect(301, &format!("http://beta.test:{}/new", port_of(r))),
-        ("alpha.test", "/doi") => Reply::redirect(302, &format!("http://beta.test:{}/article", port_of(r))),
+        ("alpha.test", "/doi") => {
+            Reply::redirect(302, &format!("http://beta.test:{}/article", port_of(r)))
+        }
         ("beta.test", "/new" | "/article") => page("The article, moved"),
         ("alpha.test", "/slash") => Reply::redirect(301, "/slash/"),
         ("alpha.test", "/slash/") => page("Slash"),
@@ -75,6 +94,7 @@ fn world(r: &Req) -> Reply {
         ("eta.test", "/reset") => Reply::Reset,
         ("eta.test", "/down") => Reply::status(503),
         ("theta.test", "/") => Reply::html(200, "<h1>This domain is for sale!</h1>"),
+        ("busy.test" | "quick.test", p) if p.contains("citecheck-") => Reply::status(404),
         ("busy.test", _) => page("Busy").delay(Duration::from_millis(60)),
         ("quick.test", _) => page("Quick"),
         _ => Reply::status(404),
@@ -107,33 +127,129 @@ fn verdicts_for_every_rule() {
     let refused = closed_port();
     let cases: Vec<(String, Verdict, &str)> = vec![
         (url(p, "alpha.test", "/ok"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/gone"), Verdict::Dead, "HTTP 404 Not Found"),
-        (url(p, "alpha.test", "/gone410"), Verdict::Dead, "HTTP 410 Gone"),
-        (url(p, "alpha.test", "/report.pdf"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/locked.pdf"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/paper.pdf"), Verdict::Alive, "HTTP 200 OK"),
+        (
+            url(p, "alpha.test", "/gone"),
+            Verdict::Dead,
+            "HTTP 404 Not Found",
+        ),
+        (
+            url(p, "alpha.test", "/gone410"),
+            Verdict::Dead,
+            "HTTP 410 Gone",
+        ),
+        (
+            url(p, "alpha.test", "/report.pdf"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
+        (
+            url(p, "alpha.test", "/locked.pdf"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
+        (
+            url(p, "alpha.test", "/paper.pdf"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
         (url(p, "alpha.test", "/old"), Verdict::Moved, ""),
         (url(p, "alpha.test", "/doi"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/slash"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/loop1"), Verdict::Unreachable, "redirect loop"),
-        (url(p, "alpha.test", "/softtitle"), Verdict::Dead, "soft 404: the page title reads \"Page not found | Alpha\""),
-        (url(p, "alpha.test", "/why-404"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "alpha.test", "/forbidden"), Verdict::Blocked, "HTTP 403 Forbidden"),
-        (url(p, "alpha.test", "/private"), Verdict::Blocked, "HTTP 401 Unauthorized"),
-        (url(p, "alpha.test", "/linkedin"), Verdict::Blocked, "HTTP 999 Request Denied"),
-        (url(p, "alpha.test", "/wall"), Verdict::Blocked, "HTTP 200 OK: bot challenge page"),
-        (url(p, "gamma.test", "/deep/page"), Verdict::Dead, "soft 404: redirected to the site's home page"),
-        (url(p, "delta.test", "/deep"), Verdict::Dead, "soft 404: redirected to the site's home page"),
-        (url(p, "epsilon.test", "/2019/story"), Verdict::Dead, "soft 404: a nonsense URL on the same site gets the same page"),
-        (url(p, "zeta.test", "/limited"), Verdict::Alive, "HTTP 200 OK"),
-        (url(p, "eta.test", "/hang"), Verdict::Unreachable, "timed out after 3 tries"),
-        (url(p, "eta.test", "/reset"), Verdict::Unreachable, "connection reset after 3 tries"),
-        (url(p, "eta.test", "/down"), Verdict::Unreachable, "HTTP 503 Service Unavailable after 3 tries"),
+        (
+            url(p, "alpha.test", "/slash"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
+        (
+            url(p, "alpha.test", "/loop1"),
+            Verdict::Unreachable,
+            "redirect loop",
+        ),
+        (
+            url(p, "alpha.test", "/softtitle"),
+            Verdict::Dead,
+            "soft 404: the page title reads \"Page not found | Alpha\"",
+        ),
+        (
+            url(p, "alpha.test", "/why-404"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
+        (
+            url(p, "alpha.test", "/forbidden"),
+            Verdict::Blocked,
+            "HTTP 403 Forbidden",
+        ),
+        (
+            url(p, "alpha.test", "/private"),
+            Verdict::Blocked,
+            "HTTP 401 Unauthorized",
+        ),
+        (
+            url(p, "alpha.test", "/linkedin"),
+            Verdict::Blocked,
+            "HTTP 999 Request Denied",
+        ),
+        (
+            url(p, "alpha.test", "/wall"),
+            Verdict::Blocked,
+            "HTTP 200 OK: bot challenge page",
+        ),
+        (
+            url(p, "gamma.test", "/deep/page"),
+            Verdict::Dead,
+            "soft 404: redirected to the site's home page",
+        ),
+        (
+            url(p, "delta.test", "/deep"),
+            Verdict::Dead,
+            "soft 404: redirected to the site's home page",
+        ),
+        (
+            url(p, "epsilon.test", "/2019/story"),
+            Verdict::Dead,
+            "soft 404: a nonsense URL on the same site gets the same page",
+        ),
+        (
+            url(p, "zeta.test", "/limited"),
+            Verdict::Alive,
+            "HTTP 200 OK",
+        ),
+        (
+            url(p, "eta.test", "/hang"),
+            Verdict::Unreachable,
+            "timed out after 3 tries",
+        ),
+        (
+            url(p, "eta.test", "/reset"),
+            Verdict::Unreachable,
+            "connection reset after 3 tries",
+        ),
+        (
+            url(p, "eta.test", "/down"),
+            Verdict::Unreachable,
+            "HTTP 503 Service Unavailable after 3 tries",
+        ),
         (url(p, "theta.test", "/"), Verdict::Dead, "parked domain"),
-        (format!("http://gone-for-good.invalid:{p}/x"), Verdict::Dead, "no such host"),
-        (format!("http://127.0.0.1:{refused}/x"), Verdict::Unreachable, "connection refused after 3 tries"),
-        ("ftp://alpha.test/file".to_string(), Verdict::Skipped, "unsupported scheme ftp:"),
-        ("http://".to_string(), Verdict::Invalid, "not a URL: empty host"),
+        (
+            format!("http://gone-for-good.invalid:{p}/x"),
+            Verdict::Dead,
+            "no such host",
+        ),
+        (
+            format!("http://127.0.0.1:{refused}/x"),
+            Verdict::Unreachable,
+            "connection refused after 3 tries",
+        ),
+        (
+            "ftp://alpha.test/file".to_string(),
+            Verdict::Skipped,
+            "unsupported scheme ftp:",
+        ),
+        (
+            "http://".to_string(),
+            Verdict::Invalid,
+            "not a URL: empty host",
+        ),
     ];
     let urls: Vec<String> = cases.iter().map(|c| c.0.clone()).collect();
     let results = run(config(p), &urls);
@@ -145,16 +261,26 @@ fn verdicts_for_every_rule() {
         }
     }
     let moved = &results[&url(p, "alpha.test", "/old")];
-    assert_eq!(moved.final_url.as_deref(), Some(url(p, "beta.test", "/new").as_str()));
+    assert_eq!(
+        moved.final_url.as_deref(),
+        Some(url(p, "beta.test", "/new").as_str())
+    );
     assert_eq!(moved.http_status, Some(200));
     assert_eq!(moved.redirects.len(), 1);
     assert_eq!(moved.redirects[0].status, 301);
     let doi = &results[&url(p, "alpha.test", "/doi")];
-    assert_eq!(doi.final_url.as_deref(), Some(url(p, "beta.test", "/article").as_str()));
+    assert_eq!(
+        doi.final_url.as_deref(),
+        Some(url(p, "beta.test", "/article").as_str())
+    );
 
     // HEAD first for a PDF, then GET when HEAD is refused; HEAD alone when it is clean.
     let methods = |path: &str| -> Vec<String> {
-        server.requests("alpha.test", path).into_iter().map(|s| s.req.method).collect()
+        server
+            .requests("alpha.test", path)
+            .into_iter()
+            .map(|s| s.req.method)
+            .collect()
     };
     assert_eq!(methods("/report.pdf"), ["HEAD", "GET"]);
     assert_eq!(methods("/locked.pdf"), ["HEAD", "GET"]);
@@ -165,7 +291,11 @@ fn verdicts_for_every_rule() {
     assert_eq!(to_beta.len(), 1);
     assert!(!to_beta[0].req.headers.contains_key("authorization"));
     assert_eq!(
-        server.requests("alpha.test", "/old")[0].req.headers.get("authorization").map(String::as_str),
+        server.requests("alpha.test", "/old")[0]
+            .req
+            .headers
+            .get("authorization")
+            .map(String::as_str),
         Some("Bearer secret")
     );
     // The 429's Retry-After was honoured.
@@ -176,34 +306,46 @@ fn verdicts_for_every_rule() {
     assert_eq!(server.requests("eta.test", "/down").len(), 3);
     // The default User-Agent names the tool.
     let ua = &server.requests("alpha.test", "/ok")[0].req.headers["user-agent"];
-    assert!(ua.starts_with("citecheck/") && ua.contains("(+https://"), "{ua}");
+    assert!(
+        ua.starts_with("citecheck/") && ua.contains("(+https://"),
+        "{ua}"
+    );
 }
 
 #[test]
 fn per_host_limit_is_never_exceeded_and_other_hosts_flow() {
     let server = Server::start(world);
     let p = server.port;
-    let mut urls: Vec<String> = (0..30).map(|i| url(p, "busy.test", &format!("/a/{i}"))).collect();
+    let mut urls: Vec<String> = (0..30)
+        .map(|i| url(p, "busy.test", &format!("/a/{i}")))
+        .collect();
     urls.push(url(p, "quick.test", "/q"));
     let mut cfg = config(p);
     cfg.host.concurrency = 3;
     cfg.concurrency = 8;
     let results = run(cfg, &urls);
     assert_eq!(results.len(), 31);
-    assert!(results.values().all(|r| r.verdict == Verdict::Alive));
+    for (u, r) in &results {
+        assert_eq!(r.verdict, Verdict::Alive, "{u}: {r:?}");
+    }
     assert_eq!(server.max_in_flight("busy.test"), 3);
     // 30 URLs + one probe of the /a/ directory.
     assert_eq!(server.count("busy.test"), 31);
     let log = server.log();
     let quick = log.iter().position(|s| s.req.host == "quick.test").unwrap();
-    assert!(quick < 10, "quick.test waited behind busy.test: request #{quick}");
+    assert!(
+        quick < 10,
+        "quick.test waited behind busy.test: request #{quick}"
+    );
 }
 
 #[test]
 fn host_interval_spaces_requests() {
     let server = Server::start(world);
     let p = server.port;
-    let urls: Vec<String> = (0..4).map(|i| url(p, "quick.test", &format!("/i/{i}"))).collect();
+    let urls: Vec<String> = (0..4)
+        .map(|i| url(p, "quick.test", &format!("/i/{i}")))
+        .collect();
     let mut cfg = config(p);
     cfg.probe = false;
     cfg.host_overrides.insert(
@@ -217,7 +359,11 @@ fn host_interval_spaces_requests() {
     let log = server.log();
     assert_eq!(log.len(), 4);
     for w in log.windows(2) {
-        assert!(w[1].at - w[0].at >= Duration::from_millis(90), "{:?}", w[1].at - w[0].at);
+        assert!(
+            w[1].at - w[0].at >= Duration::from_millis(90),
+            "{:?}",
+            w[1].at - w[0].at
+        );
     }
 }
 
@@ -235,7 +381,11 @@ fn tls_with_a_test_ca() {
     cfg.probe = false;
     let without = run(cfg.clone(), std::slice::from_ref(&u));
     assert_eq!(without[&u].verdict, Verdict::Unreachable);
-    assert!(without[&u].reason.starts_with("TLS failure"), "{}", without[&u].reason);
+    assert!(
+        without[&u].reason.starts_with("TLS failure"),
+        "{}",
+        without[&u].reason
+    );
     cfg.cacerts.push(ca.into_bytes());
     let with = run(cfg, std::slice::from_ref(&u));
     assert_eq!(with[&u].verdict, Verdict::Alive, "{:?}", with[&u]);
@@ -248,7 +398,8 @@ fn offline_machine_is_network_unavailable() {
         dns_canaries: vec!["web.archive.org".into()],
         ..CheckConfig::default()
     };
-    let urls = vec!["http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c_1121867529.htm".to_string()];
+    let urls =
+        vec!["http://www.xinhuanet.com/politics/19cpcnc/2017-10/27/c_1121867529.htm".to_string()];
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (results, summary) = rt.block_on(async {
         let checker = Checker::new(cfg).unwrap();

@@ -11,7 +11,14 @@ use common::{Reply, Server};
 
 fn citecheck() -> Command {
     let mut cmd = Command::cargo_bin("citecheck").unwrap();
-    for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"] {
+    for v in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
         cmd.env_remove(v);
     }
     cmd.env("NO_COLOR", "1");
@@ -89,13 +96,31 @@ fn reports_and_exit_status() {
     .unwrap();
     let resolve = |h: &str| format!("{h}:{p}:127.0.0.1");
     let base = |cmd: &mut Command| {
-        cmd.args(["check", "--no-progress", "--timeout", "1s", "--dns-canary", "alpha.test"])
-            .args(["--resolve", &resolve("alpha.test"), "--resolve", &resolve("beta.test")])
-            .arg(&doc);
+        cmd.args([
+            "check",
+            "--no-progress",
+            "--timeout",
+            "1s",
+            "--dns-canary",
+            "alpha.test",
+        ])
+        .args([
+            "--resolve",
+            &resolve("alpha.test"),
+            "--resolve",
+            &resolve("beta.test"),
+        ])
+        .arg(&doc);
     };
     let mut cmd = citecheck();
     base(&mut cmd);
-    let out = cmd.args(["--format", "json"]).assert().code(2).get_output().stdout.clone();
+    let out = cmd
+        .args(["--format", "json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
     let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["summary"]["citations"], 3);
     assert_eq!(v["summary"]["urls"], 2);
@@ -113,16 +138,31 @@ fn reports_and_exit_status() {
     base(&mut cmd);
     let text = String::from_utf8(cmd.assert().code(2).get_output().stdout.clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[1].contains("dead") && lines[1].contains("/gone"), "{text}");
-    assert_eq!(lines.last().copied(), Some("3 citations, 2 URLs: 1 dead, 2 alive"));
+    assert!(
+        lines[1].contains("dead") && lines[1].contains("/gone"),
+        "{text}"
+    );
+    assert_eq!(
+        lines.last().copied(),
+        Some("3 citations, 2 URLs: 1 dead, 2 alive")
+    );
 }
 
 #[test]
 #[ignore = "needs converted-markdown extraction"]
 fn the_seed_offline_says_network_unavailable() {
-    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds/000_308a5624f1e9b82a.txt");
+    let seed = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/seeds/000_308a5624f1e9b82a.txt"
+    );
     let assert = citecheck()
-        .args(["check", "--no-progress", "--input-format", "converted", seed])
+        .args([
+            "check",
+            "--no-progress",
+            "--input-format",
+            "converted",
+            seed,
+        ])
         .assert()
         .code(1);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
@@ -134,8 +174,16 @@ fn the_seed_offline_says_network_unavailable() {
 fn offline_markdown_says_network_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("doc.md");
-    std::fs::write(&doc, "[x](http://www.xinhuanet.com/politics/2017-10/27/c_1121867529.htm)\n").unwrap();
-    let assert = citecheck().args(["check", "--no-progress"]).arg(&doc).assert().code(1);
+    std::fs::write(
+        &doc,
+        "[x](http://www.xinhuanet.com/politics/2017-10/27/c_1121867529.htm)\n",
+    )
+    .unwrap();
+    let assert = citecheck()
+        .args(["check", "--no-progress"])
+        .arg(&doc)
+        .assert()
+        .code(1);
     let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(err.contains("network unavailable"), "{err}");
     assert!(assert.get_output().stdout.is_empty());

@@ -15,7 +15,10 @@ fn https_proxy_is_used_and_its_failures_are_unreachable() {
     let (ca, tls) = common::test_tls(&["secure.test"]);
     let server = Server::start_tls(|_| Reply::html(200, "<title>Secure</title>"), tls);
     let mut map = HashMap::new();
-    map.insert("secure.test".to_string(), format!("127.0.0.1:{}", server.port).parse().unwrap());
+    map.insert(
+        "secure.test".to_string(),
+        format!("127.0.0.1:{}", server.port).parse().unwrap(),
+    );
     let proxy = Proxy::start(map);
     std::env::set_var("HTTPS_PROXY", format!("http://127.0.0.1:{}", proxy.port));
     std::env::remove_var("NO_PROXY");
@@ -37,7 +40,12 @@ fn https_proxy_is_used_and_its_failures_are_unreachable() {
     });
     assert!(!summary.network_unavailable);
     assert_eq!(results[&ok].verdict, Verdict::Alive, "{:?}", results[&ok]);
-    assert_eq!(results[&lost].verdict, Verdict::Unreachable, "{:?}", results[&lost]);
+    assert_eq!(
+        results[&lost].verdict,
+        Verdict::Unreachable,
+        "{:?}",
+        results[&lost]
+    );
     assert_eq!(proxy.tunnels("secure.test"), 1);
     assert_eq!(proxy.tunnels("unknown-to-proxy.example.org"), 2);
 }

@@ -147,7 +147,11 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         "s" => value,
         "m" | "min" => value * 60.0,
         "h" => value * 3600.0,
-        _ => return Err(format!("invalid duration unit in {s:?} (use ms, s, m or h)")),
+        _ => {
+            return Err(format!(
+                "invalid duration unit in {s:?} (use ms, s, m or h)"
+            ))
+        }
     };
     Duration::try_from_secs_f64(secs).map_err(|_| format!("invalid duration {s:?}"))
 }
@@ -185,9 +189,9 @@ pub fn parse_header(s: &str) -> Result<(String, String), String> {
 /// Parses a per-host override `HOST:concurrency=N,interval=DURATION` (either
 /// key may be left out; unset keys keep `base`).
 pub fn parse_host_override(s: &str, base: HostSettings) -> Result<(String, HostSettings), String> {
-    let (host, spec) = s
-        .split_once(':')
-        .ok_or_else(|| format!("invalid --host {s:?}: expected HOST:concurrency=N,interval=500ms"))?;
+    let (host, spec) = s.split_once(':').ok_or_else(|| {
+        format!("invalid --host {s:?}: expected HOST:concurrency=N,interval=500ms")
+    })?;
     let mut settings = base;
     for pair in spec.split(',').filter(|p| !p.trim().is_empty()) {
         let (key, value) = pair

@@ -176,7 +176,9 @@ mod tests {
             DnsFailure::NoSuchHost
         );
         assert!(matches!(
-            classify_error("failed to lookup address information: Temporary failure in name resolution"),
+            classify_error(
+                "failed to lookup address information: Temporary failure in name resolution"
+            ),
             DnsFailure::Unavailable(_)
         ));
     }

@@ -85,9 +85,16 @@ impl Ctx {
 
 /// Whether a proxy is set in the environment (reqwest honours the same variables).
 fn proxy_in_env() -> bool {
-    ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// Settles what needs no network: returns the host to schedule under, or the
@@ -248,7 +255,15 @@ async fn fetch(
         tries += 1;
         let permit = ctx.scheduler.acquire(&host).await;
         let headers = http::headers_for(&ctx.headers, same_host);
-        let result = http::send(&ctx.client, method.clone(), url, headers, cfg.timeout, cfg.body_limit).await;
+        let result = http::send(
+            &ctx.client,
+            method.clone(),
+            url,
+            headers,
+            cfg.timeout,
+            cfg.body_limit,
+        )
+        .await;
         drop(permit);
         let retries_left = tries <= cfg.max_retries;
         let wait = match &result {
@@ -298,16 +313,15 @@ async fn decide(ctx: &Ctx, cited: &Url, chain: Chain) -> CheckResult {
         }
         End::Failed(f) => result.reason = f.describe(),
         End::Loop => result.reason = "redirect loop".into(),
-        End::TooMany => {
-            result.reason = format!("more than {} redirects", ctx.config.max_redirects)
-        }
+        End::TooMany => result.reason = format!("more than {} redirects", ctx.config.max_redirects),
         End::BadLocation(status, why) => {
             result.http_status = Some(status);
             result.reason = why;
         }
         End::Answer(answer) => {
             result.http_status = Some(answer.status);
-            let (verdict, reason) = judge_answer(ctx, cited, &chain.hops, &chain.last, &answer, &tries).await;
+            let (verdict, reason) =
+                judge_answer(ctx, cited, &chain.hops, &chain.last, &answer, &tries).await;
             (result.verdict, result.reason) = (verdict, reason);
         }
     }
@@ -362,21 +376,35 @@ async fn judge_ok(
         return (Verdict::Dead, "parked domain".into());
     }
     if let Some(t) = title.filter(|t| classify::title_is_error(t)) {
-        return (Verdict::Dead, format!("soft 404: the page title reads {t:?}"));
+        return (
+            Verdict::Dead,
+            format!("soft 404: the page title reads {t:?}"),
+        );
     }
     let deep = classify::is_deep(cited);
     if !hops.is_empty() && deep {
         if classify::is_home_page(last) {
-            return (Verdict::Dead, "soft 404: redirected to the site's home page".into());
+            return (
+                Verdict::Dead,
+                "soft 404: redirected to the site's home page".into(),
+            );
         }
         if let Some(kind) = classify::generic_page(last) {
             return (Verdict::Dead, format!("soft 404: redirected to {kind}"));
         }
         if ctx.probes.is_root_destination(ctx, cited, last).await {
-            return (Verdict::Dead, "soft 404: redirected to the site's home page".into());
+            return (
+                Verdict::Dead,
+                "soft 404: redirected to the site's home page".into(),
+            );
         }
     }
-    if deep && ctx.config.probe && ctx.probes.sibling_matches(ctx, cited, last, answer).await {
+    // A non-HTML resource (a PDF) at the cited path is evidence enough.
+    if deep
+        && answer.html
+        && ctx.config.probe
+        && ctx.probes.sibling_matches(ctx, cited, last, answer).await
+    {
         return (
             Verdict::Dead,
             "soft 404: a nonsense URL on the same site gets the same page".into(),
@@ -387,12 +415,12 @@ async fn judge_ok(
 
 /// `moved` when the first hop that changes the resource is permanent.
 fn moved_or_alive(hops: &[Hop], last: &Url, status: u16) -> (Verdict, String) {
-    let first_significant = hops.iter().find(|h| {
-        match (Url::parse(&h.url), Url::parse(&h.location)) {
-            (Ok(from), Ok(to)) => classify::is_significant_redirect(&from, &to),
-            _ => false,
-        }
-    });
+    let first_significant =
+        hops.iter()
+            .find(|h| match (Url::parse(&h.url), Url::parse(&h.location)) {
+                (Ok(from), Ok(to)) => classify::is_significant_redirect(&from, &to),
+                _ => false,
+            });
     match first_significant {
         Some(h) if matches!(h.status, 301 | 308) => (
             Verdict::Moved,

@@ -152,9 +152,16 @@ impl Checker {
     /// Checks each distinct URL once, sending every result on `tx` as soon as
     /// it is known. Must run inside a Tokio runtime. A closed channel stops
     /// nothing: the run still finishes.
-    pub async fn run(&self, urls: Vec<String>, tx: mpsc::Sender<(String, CheckResult)>) -> RunSummary {
+    pub async fn run(
+        &self,
+        urls: Vec<String>,
+        tx: mpsc::Sender<(String, CheckResult)>,
+    ) -> RunSummary {
         let mut seen = HashSet::new();
-        let urls: Vec<String> = urls.into_iter().filter(|u| seen.insert(u.clone())).collect();
+        let urls: Vec<String> = urls
+            .into_iter()
+            .filter(|u| seen.insert(u.clone()))
+            .collect();
         let total = urls.len();
         let mut by_host: HashMap<String, Vec<String>> = HashMap::new();
         for url in urls {

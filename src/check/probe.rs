@@ -70,7 +70,13 @@ impl Probes {
 
     /// Whether a random sibling of `cited` gets the same 2xx page (or is
     /// redirected to the same place) as `cited` did.
-    pub async fn sibling_matches(&self, ctx: &Ctx, cited: &Url, last: &Url, answer: &Answer) -> bool {
+    pub async fn sibling_matches(
+        &self,
+        ctx: &Ctx,
+        cited: &Url,
+        last: &Url,
+        answer: &Answer,
+    ) -> bool {
         let body = String::from_utf8_lossy(&answer.body);
         // An app shell is the same for every path until its script runs: no evidence.
         if body.contains("<noscript") {
@@ -79,12 +85,18 @@ impl Probes {
         let Some(probe_url) = sibling(cited) else {
             return false;
         };
-        let dir = probe_url.as_str().rsplit_once('/').map_or("", |(d, _)| d).to_string();
+        let dir = probe_url
+            .as_str()
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d)
+            .to_string();
         let slot = cell(&self.siblings, dir);
         let probe = slot
             .get_or_init(|| async {
                 let chain = follow(ctx, &probe_url, Method::GET).await;
-                let End::Answer(a) = chain.end else { return None };
+                let End::Answer(a) = chain.end else {
+                    return None;
+                };
                 if classify::status_class(a.status) != StatusClass::Ok {
                     return None;
                 }
@@ -101,7 +113,9 @@ impl Probes {
         match &probe.redirected_to {
             Some(to) if cited_redirected => same_page(to, last),
             Some(_) => false,
-            None => !cited_redirected && probe.digest == digest(&body, &[cited.path(), last.path()]),
+            None => {
+                !cited_redirected && probe.digest == digest(&body, &[cited.path(), last.path()])
+            }
         }
     }
 }
@@ -110,8 +124,12 @@ impl Probes {
 fn sibling(url: &Url) -> Option<Url> {
     let path = url.path();
     let (dir, last) = path.rsplit_once('/')?;
-    let ext = last.rsplit_once('.').map_or(String::new(), |(_, e)| format!(".{e}"));
-    let token: String = (0..12).map(|_| fastrand::alphanumeric().to_ascii_lowercase()).collect();
+    let ext = last
+        .rsplit_once('.')
+        .map_or(String::new(), |(_, e)| format!(".{e}"));
+    let token: String = (0..12)
+        .map(|_| fastrand::alphanumeric().to_ascii_lowercase())
+        .collect();
     let mut probe = url.clone();
     probe.set_query(None);
     probe.set_fragment(None);
@@ -146,7 +164,10 @@ mod tests {
     fn siblings_keep_directory_and_extension() {
         let u = Url::parse("http://e.org/news/2019/story.html?id=3").unwrap();
         let s = sibling(&u).unwrap();
-        assert!(s.as_str().starts_with("http://e.org/news/2019/citecheck-"), "{s}");
+        assert!(
+            s.as_str().starts_with("http://e.org/news/2019/citecheck-"),
+            "{s}"
+        );
         assert!(s.as_str().ends_with(".html"), "{s}");
         assert_eq!(s.query(), None);
     }

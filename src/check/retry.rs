@@ -38,7 +38,10 @@ mod tests {
             assert!(d0 >= Duration::from_millis(50) && d0 < Duration::from_millis(150));
             let d2 = backoff(base, 2, Duration::from_secs(10));
             assert!(d2 >= Duration::from_millis(200) && d2 < Duration::from_millis(600));
-            assert_eq!(backoff(base, 10, Duration::from_secs(1)), Duration::from_secs(1));
+            assert_eq!(
+                backoff(base, 10, Duration::from_secs(1)),
+                Duration::from_secs(1)
+            );
         }
     }
 

@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
-use citecheck::check::{parse_host_override, parse_resolve, CheckConfig, Checker, Verdict};
+use citecheck::check::{
+    parse_host_override, parse_resolve, CheckConfig, CheckResult, Checker, RunSummary, Verdict,
+};
 use citecheck::report::check::{Checked, Summary};
 
 use super::extract::use_color;
@@ -30,7 +32,9 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     let docs = read_documents(&args.input, args.output.quiet)?;
     let mut citations = Vec::new();
     for doc in &docs {
-        citations.extend(citecheck::extract::extract(&doc.name, &doc.text, doc.format));
+        citations.extend(citecheck::extract::extract(
+            &doc.name, &doc.text, doc.format,
+        ));
     }
     let urls: Vec<String> = citations.iter().map(|c| c.url.clone()).collect();
     let hidden = args.no_progress || args.output.quiet || !std::io::stderr().is_terminal();
@@ -49,9 +53,10 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     let records: Vec<Checked> = citations
         .into_iter()
         .map(|citation| {
-            let result = results.get(&citation.url).cloned().unwrap_or_else(|| {
-                citecheck::check::CheckResult::plain(Verdict::Unreachable, "not checked")
-            });
+            let result = results
+                .get(&citation.url)
+                .cloned()
+                .unwrap_or_else(|| CheckResult::plain(Verdict::Unreachable, "not checked"));
             Checked {
                 citation,
                 result,
@@ -75,12 +80,12 @@ async fn check_with_progress(
     checker: &Checker,
     urls: Vec<String>,
     hidden: bool,
-) -> (HashMap<String, citecheck::check::CheckResult>, citecheck::check::RunSummary) {
+) -> (HashMap<String, CheckResult>, RunSummary) {
     let mut distinct = urls.clone();
     distinct.sort_unstable();
     distinct.dedup();
     let mut progress = citecheck::progress::Progress::new(distinct.len(), hidden);
-    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, CheckResult)>(256);
     let collect = async {
         let mut out = HashMap::new();
         while let Some((url, result)) = rx.recv().await {

@@ -138,7 +138,11 @@ pub fn text(records: &[Checked], color: bool) -> String {
         let _ = writeln!(out, "{bold}{}{bold:#}", first.citation.source);
         let mut sorted: Vec<&Checked> = group.iter().collect();
         sorted.sort_by_key(|r| r.result.verdict);
-        let label_w = sorted.iter().map(|r| label(r).chars().count()).max().unwrap_or(1);
+        let label_w = sorted
+            .iter()
+            .map(|r| label(r).chars().count())
+            .max()
+            .unwrap_or(1);
         for r in sorted {
             let st = style_of(r.result.verdict, color);
             let _ = write!(
@@ -229,20 +233,38 @@ mod tests {
     fn text_puts_dead_first_and_summarises() {
         let records = vec![
             record(3, "1", "http://a.org/", Verdict::Alive, "HTTP 200 OK"),
-            record(5, "2", "http://b.org/x", Verdict::Dead, "HTTP 404 Not Found"),
+            record(
+                5,
+                "2",
+                "http://b.org/x",
+                Verdict::Dead,
+                "HTTP 404 Not Found",
+            ),
             record(7, "3", "http://a.org/", Verdict::Alive, "HTTP 200 OK"),
         ];
         let out = text(&records, false);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], "doc.md");
-        assert_eq!(lines[1], "  2      5  dead         http://b.org/x  HTTP 404 Not Found");
-        assert_eq!(lines[2], "  1      3  alive        http://a.org/  HTTP 200 OK");
+        assert_eq!(
+            lines[1],
+            "  2      5  dead         http://b.org/x  HTTP 404 Not Found"
+        );
+        assert_eq!(
+            lines[2],
+            "  1      3  alive        http://a.org/  HTTP 200 OK"
+        );
         assert_eq!(lines[4], "3 citations, 2 URLs: 1 dead, 2 alive");
     }
 
     #[test]
     fn json_flattens_citation_and_result() {
-        let mut r = record(5, "2", "http://b.org/x", Verdict::Dead, "HTTP 404 Not Found");
+        let mut r = record(
+            5,
+            "2",
+            "http://b.org/x",
+            Verdict::Dead,
+            "HTTP 404 Not Found",
+        );
         r.result.http_status = Some(404);
         let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();
         assert_eq!(v["schema"], "citecheck/1");

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -137,8 +136,11 @@ impl Server {
         rt.spawn(async move {
             let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let (handler, st, acceptor) = (Arc::clone(&handler), Arc::clone(&st), acceptor.clone());
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let (handler, st, acceptor) =
+                    (Arc::clone(&handler), Arc::clone(&st), acceptor.clone());
                 tokio::spawn(async move {
                     match acceptor {
                         Some(acc) => {
@@ -170,7 +172,13 @@ impl Server {
 
     /// The most requests to a host ever in flight at once.
     pub fn max_in_flight(&self, host: &str) -> usize {
-        *self.state.lock().unwrap().max_in_flight.get(host).unwrap_or(&0)
+        *self
+            .state
+            .lock()
+            .unwrap()
+            .max_in_flight
+            .get(host)
+            .unwrap_or(&0)
     }
 
     /// Requests seen for host+path, in order.
@@ -220,9 +228,14 @@ async fn handle(
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("")
-        .rsplit_once(':')
-        .map_or_else(|| String::new(), |(h, _)| h.to_string());
-    let path = req.uri().path_and_query().map_or("/".into(), |p| p.to_string());
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/".into(), |p| p.to_string());
     let method = req.method().to_string();
     let headers = req
         .headers()
@@ -291,7 +304,10 @@ pub fn test_tls(names: &[&str]) -> (String, Arc<rustls::ServerConfig>) {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, KeyUsagePurpose};
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::DigitalSignature];
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca_key = KeyPair::generate().unwrap();
     let ca_cert = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(ca_params, ca_key);
@@ -330,7 +346,9 @@ impl Proxy {
         let map = Arc::new(map);
         rt.spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let (map, t) = (Arc::clone(&map), Arc::clone(&t));
                 tokio::spawn(async move {
                     let _ = tunnel(stream, &map, &t).await;
@@ -365,7 +383,10 @@ async fn tunnel(
     }
     let text = String::from_utf8_lossy(&head);
     let target = text.split_whitespace().nth(1).unwrap_or("").to_string();
-    let host = target.rsplit_once(':').map_or(target.as_str(), |(h, _)| h).to_string();
+    let host = target
+        .rsplit_once(':')
+        .map_or(target.as_str(), |(h, _)| h)
+        .to_string();
     *tunnels.lock().unwrap().entry(host.clone()).or_default() += 1;
     let Some(addr) = map.get(&host) else {
         client
