@@ -22,7 +22,7 @@ mod retry;
 pub mod scheduler;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -235,26 +235,4 @@ pub async fn check_all(
     let run = async move { checker.run(urls, tx).await };
     let (summary, out) = tokio::join!(run, collect);
     (out, summary)
-}
-
-/// Counts results per verdict (for summaries and progress).
-#[derive(Debug, Default)]
-pub struct Tally {
-    counts: [AtomicUsize; 7],
-}
-
-impl Tally {
-    /// Records one verdict.
-    pub fn add(&self, verdict: Verdict) {
-        if let Some(c) = self.counts.get(verdict as usize) {
-            c.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    /// How many results had this verdict.
-    pub fn get(&self, verdict: Verdict) -> usize {
-        self.counts
-            .get(verdict as usize)
-            .map_or(0, |c| c.load(Ordering::Relaxed))
-    }
 }
