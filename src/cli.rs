@@ -23,6 +23,8 @@ Examples:
   citecheck fix --in-place report.md          write archive links for dead citations";
 
 /// The subcommands.
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the citations in documents (source, line, note, repaired URL, cited date).
@@ -96,4 +98,74 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ExtractFormat::Text)]
+    pub format: ExtractFormat,
+    /// Exit with status 2 for blocked and unreachable citations too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Time allowed for one request (500ms, 20s, 1m).
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = citecheck::check::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Total time allowed for one URL, retries and redirects included.
+    #[arg(long, value_name = "DURATION", default_value = "90s", value_parser = citecheck::check::parse_duration)]
+    pub deadline: std::time::Duration,
+    /// Further tries after a transient failure (timeout, reset, 5xx, 429).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub max_retries: u32,
+    /// First retry delay, doubled per try with jitter.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = citecheck::check::parse_duration)]
+    pub retry_backoff: std::time::Duration,
+    /// Longest Retry-After or back-off honoured; a server asking for more is
+    /// reported as it answered.
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = citecheck::check::parse_duration)]
+    pub max_retry_wait: std::time::Duration,
+    /// Redirects followed per URL.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_redirects: usize,
+    /// Requests in flight at once, over all hosts.
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+    /// Requests in flight at once to one host.
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
+    pub host_concurrency: u32,
+    /// Minimum time between two requests to one host.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = citecheck::check::parse_duration)]
+    pub host_interval: std::time::Duration,
+    /// Limits for one host: HOST:concurrency=N,interval=DURATION (either key
+    /// may be left out; repeatable).
+    #[arg(long = "host", value_name = "HOST:SETTINGS")]
+    pub hosts: Vec<String>,
+    /// Skip URLs matching this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub exclude: Vec<String>,
+    /// Do not probe a random sibling URL to detect soft 404s.
+    #[arg(long)]
+    pub no_probe: bool,
+    /// User-Agent header [default: citecheck/VERSION (+HOMEPAGE)].
+    #[arg(long, value_name = "STRING")]
+    pub user_agent: Option<String>,
+    /// Extra header "Name: value" for every request (repeatable); Authorization
+    /// and Cookie are never sent to another host on redirect.
+    #[arg(long, short = 'H', value_name = "HEADER", value_parser = citecheck::check::parse_header)]
+    pub header: Vec<(String, String)>,
+    /// Trust the root certificates in this PEM file too (repeatable).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Vec<std::path::PathBuf>,
+    /// Accept invalid TLS certificates (never the default).
+    #[arg(long)]
+    pub insecure: bool,
+    /// Connect to ADDR for HOST, like curl (repeatable).
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve)]
+    pub resolve: Vec<citecheck::check::Resolve>,
+    /// Read --resolve entries from a file, one HOST:PORT:ADDR per line (# comments).
+    #[arg(long, value_name = "FILE")]
+    pub resolve_file: Option<std::path::PathBuf>,
+    /// Well-known host resolved to tell "no such host" from "DNS is down"
+    /// (repeatable) [default: web.archive.org, www.wikipedia.org].
+    #[arg(long, value_name = "HOST")]
+    pub dns_canary: Vec<String>,
+    /// Hide the progress bar (it is shown only on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
 }

@@ -9,12 +9,17 @@
 //! * [`input`] turns command-line arguments into documents and detects formats;
 //! * [`extract`] finds every cited URL in a document, one parser per format;
 //! * [`repair`] undoes the damage converters do to URLs, rule by named rule;
+//! * [`check`] fetches every distinct URL once, politely, and [`classify`]
+//!   judges what came back;
 //! * [`citation`] holds the types all stages share.
 
+pub mod check;
 pub mod citation;
+pub mod classify;
 pub mod error;
 pub mod extract;
 pub mod input;
+pub mod progress;
 pub mod repair;
 pub mod report;
 

@@ -3,6 +3,7 @@
 //! Rendering never decides anything: it formats what earlier stages found, so
 //! every format says the same thing.
 
+pub mod check;
 pub mod citations;
 
 /// The schema identifier of every JSON document citecheck prints.

@@ -1,0 +1,297 @@
+//! Request scheduling: per-host limits, per-host back-off, one global limit.
+//!
+//! Every request takes, in this order, a slot of its host (a semaphore of the
+//! host's concurrency), its host's turn in time (minimum interval, or a 429
+//! back-off), and only then a global slot. So a request waiting for its host
+//! never holds a global slot, and a host that backs off or hangs only slows
+//! itself.
+//!
+//! The global slots are handed out by priority rather than first come: a
+//! request of the host with the most URLs still to check goes first. The
+//! busiest host's queue is what sets the length of a run (it can only go as
+//! fast as its own limit allows), so it must never wait behind a crowd of
+//! small hosts; small hosts fill the remaining slots. Since a host has at
+//! most its own limit of requests in the global queue, a busy host cannot
+//! take more than its share either.
+
+use std::cmp::Ordering as CmpOrdering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+use super::config::HostSettings;
+
+/// The right to send one request; dropping it frees the host and global slots.
+pub struct Permit {
+    _global: GatePermit,
+    _host: OwnedSemaphorePermit,
+}
+
+struct Host {
+    slots: Arc<Semaphore>,
+    interval: Duration,
+    /// The earliest time the next request may start.
+    next_start: Mutex<Instant>,
+    /// URLs of this host not yet judged (the global priority).
+    backlog: AtomicUsize,
+}
+
+/// The scheduler shared by all checks of a run.
+pub struct Scheduler {
+    hosts: Mutex<HashMap<String, Arc<Host>>>,
+    gate: Arc<Gate>,
+    settings: Box<dyn Fn(&str) -> HostSettings + Send + Sync>,
+}
+
+impl Scheduler {
+    /// A scheduler with `global` slots, and a function giving each host's limits.
+    pub fn new(
+        global: usize,
+        settings: impl Fn(&str) -> HostSettings + Send + Sync + 'static,
+    ) -> Scheduler {
+        Scheduler {
+            hosts: Mutex::new(HashMap::new()),
+            gate: Arc::new(Gate::new(global.max(1))),
+            settings: Box::new(settings),
+        }
+    }
+
+    fn host(&self, name: &str) -> Arc<Host> {
+        let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        let host = hosts.entry(name.to_string()).or_insert_with(|| {
+            let s = (self.settings)(name);
+            Arc::new(Host {
+                slots: Arc::new(Semaphore::new(s.concurrency.max(1))),
+                interval: s.interval,
+                next_start: Mutex::new(Instant::now()),
+                backlog: AtomicUsize::new(0),
+            })
+        });
+        Arc::clone(host)
+    }
+
+    /// Notes that `n` more URLs of `host` wait to be checked.
+    pub fn add_backlog(&self, host: &str, n: usize) {
+        self.host(host).backlog.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Notes that one URL of `host` is judged.
+    pub fn done_one(&self, host: &str) {
+        let h = self.host(host);
+        let _ = h
+            .backlog
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+    }
+
+    /// Waits for the right to send one request to `host`.
+    pub async fn acquire(&self, host: &str) -> Permit {
+        let h = self.host(host);
+        let slot = loop {
+            if let Ok(p) = Arc::clone(&h.slots).acquire_owned().await {
+                break p;
+            }
+        };
+        let start = {
+            let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
+            let start = (*next).max(Instant::now());
+            *next = start + h.interval;
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        let global = self.gate.acquire(h.backlog.load(Ordering::Relaxed)).await;
+        Permit {
+            _global: global,
+            _host: slot,
+        }
+    }
+
+    /// Holds back every request to `host` for `wait` (a 429 or `Retry-After`).
+    pub fn back_off(&self, host: &str, wait: Duration) {
+        let h = self.host(host);
+        let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
+        let until = Instant::now() + wait;
+        if *next < until {
+            *next = until;
+        }
+    }
+}
+
+/// A counting semaphore whose waiters are served by priority, then in order.
+struct Gate {
+    state: Mutex<GateState>,
+}
+
+struct GateState {
+    free: usize,
+    seq: u64,
+    waiters: BinaryHeap<Waiter>,
+}
+
+struct Waiter {
+    priority: usize,
+    seq: u64,
+    wake: oneshot::Sender<()>,
+}
+
+impl PartialEq for Waiter {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == CmpOrdering::Equal
+    }
+}
+impl Eq for Waiter {}
+impl PartialOrd for Waiter {
+    fn partial_cmp(&self, other: &Self) -> Option<CmpOrdering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Waiter {
+    fn cmp(&self, other: &Self) -> CmpOrdering {
+        // Higher priority first; among equals, the earlier arrival.
+        self.priority
+            .cmp(&other.priority)
+            .then_with(|| other.seq.cmp(&self.seq))
+    }
+}
+
+struct GatePermit {
+    gate: Arc<Gate>,
+}
+
+impl Drop for GatePermit {
+    fn drop(&mut self) {
+        self.gate.release();
+    }
+}
+
+/// Returns a slot handed to a waiter that gave up before taking it.
+struct Waiting {
+    gate: Arc<Gate>,
+    rx: Option<oneshot::Receiver<()>>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some(mut rx) = self.rx.take() {
+            rx.close();
+            if rx.try_recv().is_ok() {
+                self.gate.release();
+            }
+        }
+    }
+}
+
+impl Gate {
+    fn new(slots: usize) -> Gate {
+        Gate {
+            state: Mutex::new(GateState {
+                free: slots,
+                seq: 0,
+                waiters: BinaryHeap::new(),
+            }),
+        }
+    }
+
+    async fn acquire(self: &Arc<Self>, priority: usize) -> GatePermit {
+        let rx = {
+            let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            if st.free > 0 && st.waiters.is_empty() {
+                st.free -= 1;
+                return GatePermit {
+                    gate: Arc::clone(self),
+                };
+            }
+            let (wake, rx) = oneshot::channel();
+            st.seq += 1;
+            let seq = st.seq;
+            st.waiters.push(Waiter {
+                priority,
+                seq,
+                wake,
+            });
+            rx
+        };
+        let mut waiting = Waiting {
+            gate: Arc::clone(self),
+            rx: Some(rx),
+        };
+        if let Some(rx) = waiting.rx.as_mut() {
+            // The sender is only dropped after `send`, so this cannot fail
+            // unless the gate itself is gone.
+            let _ = rx.await;
+        }
+        waiting.rx = None;
+        GatePermit {
+            gate: Arc::clone(self),
+        }
+    }
+
+    /// Hands a freed slot to the best live waiter, or returns it to the pool.
+    fn release(&self) {
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while let Some(w) = st.waiters.pop() {
+            if w.wake.send(()).is_ok() {
+                return;
+            }
+        }
+        st.free += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(n: usize) -> impl Fn(&str) -> HostSettings {
+        move |_| HostSettings {
+            concurrency: n,
+            interval: Duration::ZERO,
+        }
+    }
+
+    #[tokio::test]
+    async fn priority_wins_the_global_slot() {
+        let s = Arc::new(Scheduler::new(1, settings(4)));
+        s.add_backlog("big", 10);
+        s.add_backlog("small", 1);
+        let held = s.acquire("small").await;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        for host in ["small", "big"] {
+            let (s, tx) = (Arc::clone(&s), tx.clone());
+            tokio::spawn(async move {
+                let _p = s.acquire(host).await;
+                let _ = tx.send(host);
+            });
+            tokio::task::yield_now().await;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(held);
+        assert_eq!(rx.recv().await, Some("big"));
+        assert_eq!(rx.recv().await, Some("small"));
+    }
+
+    #[tokio::test]
+    async fn cancelled_waiters_do_not_leak_slots() {
+        let s = Arc::new(Scheduler::new(1, settings(4)));
+        let held = s.acquire("a").await;
+        let waiting = tokio::time::timeout(Duration::from_millis(10), s.acquire("b")).await;
+        assert!(waiting.is_err());
+        drop(held);
+        let again = tokio::time::timeout(Duration::from_millis(100), s.acquire("c")).await;
+        assert!(again.is_ok());
+    }
+
+    #[tokio::test]
+    async fn back_off_delays_only_that_host() {
+        let s = Scheduler::new(4, settings(4));
+        s.back_off("slow", Duration::from_millis(300));
+        let t = Instant::now();
+        drop(s.acquire("other").await);
+        assert!(t.elapsed() < Duration::from_millis(100));
+        drop(s.acquire("slow").await);
+        assert!(t.elapsed() >= Duration::from_millis(300));
+    }
+}

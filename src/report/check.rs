@@ -1,0 +1,282 @@
+//! The `check` report: each citation with the verdict on its URL.
+//!
+//! A [`Checked`] record is the citation as `extract` reports it (flattened,
+//! so the fields are the same) plus the result of its URL and an `archive`
+//! slot that the archive stage fills. The text report groups by file in
+//! document (footnote) order and puts the urgent verdicts first.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::check::{CheckResult, Verdict};
+use crate::citation::Citation;
+
+/// One citation with its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Checked {
+    /// The citation, as extracted.
+    #[serde(flatten)]
+    pub citation: Citation,
+    /// The result of checking its URL.
+    #[serde(flatten)]
+    pub result: CheckResult,
+    /// An archived copy (filled by the archive stage; `null` until then).
+    pub archive: Option<serde_json::Value>,
+}
+
+/// The counts of a check report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Citations reported.
+    pub citations: usize,
+    /// Distinct URLs among them.
+    pub urls: usize,
+    /// Citations per verdict.
+    pub alive: usize,
+    /// See [`Verdict::Moved`].
+    pub moved: usize,
+    /// See [`Verdict::Dead`].
+    pub dead: usize,
+    /// See [`Verdict::Blocked`].
+    pub blocked: usize,
+    /// See [`Verdict::Unreachable`].
+    pub unreachable: usize,
+    /// See [`Verdict::Skipped`].
+    pub skipped: usize,
+    /// See [`Verdict::Invalid`].
+    pub invalid: usize,
+    /// Citations with an archive copy.
+    pub archived: usize,
+}
+
+impl Summary {
+    /// Counts the records (per citation; `urls` counts distinct URLs).
+    pub fn of(records: &[Checked]) -> Summary {
+        let mut s = Summary {
+            citations: records.len(),
+            ..Summary::default()
+        };
+        let mut urls = std::collections::HashSet::new();
+        for r in records {
+            urls.insert(r.citation.url.as_str());
+            *s.slot(r.result.verdict) += 1;
+            if r.archive.as_ref().is_some_and(|a| !a.is_null()) {
+                s.archived += 1;
+            }
+        }
+        s.urls = urls.len();
+        s
+    }
+
+    fn slot(&mut self, v: Verdict) -> &mut usize {
+        match v {
+            Verdict::Alive => &mut self.alive,
+            Verdict::Moved => &mut self.moved,
+            Verdict::Dead => &mut self.dead,
+            Verdict::Blocked => &mut self.blocked,
+            Verdict::Unreachable => &mut self.unreachable,
+            Verdict::Skipped => &mut self.skipped,
+            Verdict::Invalid => &mut self.invalid,
+        }
+    }
+
+    /// Citations with this verdict.
+    pub fn count(&self, v: Verdict) -> usize {
+        let mut copy = self.clone();
+        *copy.slot(v)
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    schema: &'static str,
+    summary: Summary,
+    citations: &'a [Checked],
+}
+
+/// The `citecheck/1` JSON document of a `check` run.
+pub fn json(records: &[Checked]) -> String {
+    let doc = CheckJson {
+        schema: super::SCHEMA,
+        summary: Summary::of(records),
+        citations: records,
+    };
+    // Serialising plain data into a String cannot fail.
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn style_of(v: Verdict, color: bool) -> anstyle::Style {
+    use anstyle::AnsiColor::*;
+    if !color {
+        return anstyle::Style::new();
+    }
+    let c = match v {
+        Verdict::Dead | Verdict::Invalid => Red,
+        Verdict::Blocked | Verdict::Unreachable => Yellow,
+        Verdict::Moved => Cyan,
+        Verdict::Skipped => BrightBlack,
+        Verdict::Alive => Green,
+    };
+    c.on_default().bold()
+}
+
+/// The text report: per file, the urgent verdicts first (dead, invalid,
+/// blocked, unreachable, moved, skipped, alive), in document order within
+/// each; then a one-line summary.
+pub fn text(records: &[Checked], color: bool) -> String {
+    let mut out = String::new();
+    let bold = if color {
+        anstyle::Style::new().bold()
+    } else {
+        anstyle::Style::new()
+    };
+    for group in records.chunk_by(|a, b| a.citation.source == b.citation.source) {
+        let Some(first) = group.first() else { continue };
+        let _ = writeln!(out, "{bold}{}{bold:#}", first.citation.source);
+        let mut sorted: Vec<&Checked> = group.iter().collect();
+        sorted.sort_by_key(|r| r.result.verdict);
+        let label_w = sorted
+            .iter()
+            .map(|r| label(r).chars().count())
+            .max()
+            .unwrap_or(1);
+        for r in sorted {
+            let st = style_of(r.result.verdict, color);
+            let _ = write!(
+                out,
+                "  {:<label_w$}  {:>5}  {st}{:<11}{st:#}  {}  {}",
+                label(r),
+                r.citation.line,
+                r.result.verdict.name(),
+                r.citation.url,
+                r.result.reason
+            );
+            if let Some(to) = &r.result.final_url {
+                if r.result.verdict == Verdict::Moved || !r.result.reason.contains(to.as_str()) {
+                    let _ = write!(out, " → {to}");
+                }
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str(&summary_line(&Summary::of(records)));
+    out.push('\n');
+    out
+}
+
+/// "17 citations, 15 URLs: 3 dead, 1 moved, 11 alive".
+pub fn summary_line(s: &Summary) -> String {
+    let mut parts = Vec::new();
+    for v in Verdict::ALL {
+        let n = s.count(v);
+        if n > 0 {
+            parts.push(format!("{n} {}", v.name()));
+        }
+    }
+    if s.archived > 0 {
+        parts.push(format!("{} archived", s.archived));
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let mut line = format!(
+        "{} citation{}, {} URL{}",
+        s.citations,
+        plural(s.citations),
+        s.urls,
+        plural(s.urls)
+    );
+    if !parts.is_empty() {
+        line.push_str(": ");
+        line.push_str(&parts.join(", "));
+    }
+    line
+}
+
+fn label(r: &Checked) -> String {
+    match &r.citation.footnote {
+        Some(l) => l.clone(),
+        None => r.citation.kind.name().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::citation::CitationKind;
+
+    fn record(line: usize, note: &str, url: &str, verdict: Verdict, reason: &str) -> Checked {
+        Checked {
+            citation: Citation {
+                source: "doc.md".into(),
+                line,
+                column: 1,
+                footnote: Some(note.into()),
+                kind: CitationKind::Footnote,
+                url: url.into(),
+                raw: None,
+                repairs: Vec::new(),
+                cited: None,
+                context: None,
+                archived: None,
+                span: 0..0,
+                element: 0..0,
+                text_span: None,
+            },
+            result: CheckResult::plain(verdict, reason),
+            archive: None,
+        }
+    }
+
+    #[test]
+    fn text_puts_dead_first_and_summarises() {
+        let records = vec![
+            record(3, "1", "http://a.org/", Verdict::Alive, "HTTP 200 OK"),
+            record(
+                5,
+                "2",
+                "http://b.org/x",
+                Verdict::Dead,
+                "HTTP 404 Not Found",
+            ),
+            record(7, "3", "http://a.org/", Verdict::Alive, "HTTP 200 OK"),
+        ];
+        let out = text(&records, false);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "doc.md");
+        assert_eq!(
+            lines[1],
+            "  2      5  dead         http://b.org/x  HTTP 404 Not Found"
+        );
+        assert_eq!(
+            lines[2],
+            "  1      3  alive        http://a.org/  HTTP 200 OK"
+        );
+        assert_eq!(lines[4], "3 citations, 2 URLs: 1 dead, 2 alive");
+    }
+
+    #[test]
+    fn json_flattens_citation_and_result() {
+        let mut r = record(
+            5,
+            "2",
+            "http://b.org/x",
+            Verdict::Dead,
+            "HTTP 404 Not Found",
+        );
+        r.result.http_status = Some(404);
+        let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();
+        assert_eq!(v["schema"], "citecheck/1");
+        assert_eq!(v["summary"]["dead"], 1);
+        assert_eq!(v["summary"]["urls"], 1);
+        assert_eq!(v["summary"]["archived"], 0);
+        let c = &v["citations"][0];
+        assert_eq!(c["footnote"], "2");
+        assert_eq!(c["line"], 5);
+        assert_eq!(c["verdict"], "dead");
+        assert_eq!(c["http_status"], 404);
+        assert_eq!(c["final_url"], serde_json::Value::Null);
+        assert_eq!(c["archive"], serde_json::Value::Null);
+    }
+}
