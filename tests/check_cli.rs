@@ -80,7 +80,7 @@ fn a_document_without_citations_is_clean() {
 }
 
 #[test]
-#[ignore = "needs markdown extraction"]
+
 fn reports_and_exit_status() {
     let server = Server::start(world);
     let p = server.port;
@@ -149,7 +149,6 @@ fn reports_and_exit_status() {
 }
 
 #[test]
-#[ignore = "needs converted-markdown extraction"]
 fn the_seed_offline_says_network_unavailable() {
     let seed = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -170,7 +169,7 @@ fn the_seed_offline_says_network_unavailable() {
 }
 
 #[test]
-#[ignore = "needs markdown extraction"]
+
 fn offline_markdown_says_network_unavailable() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("doc.md");

@@ -71,7 +71,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             citecheck::report::check::text(&records, color)
         }
     };
-    write_output(&args.output, report.as_bytes())?;
+    write_output(&args.output, |w| w.write_all(report.as_bytes()))?;
     Ok(exit_status(&Summary::of(&records), args.strict))
 }
 
