@@ -42,10 +42,34 @@ fn pandoc_article() {
     assert_eq!(
         rows(&text, &cites),
         [
-            (16, 38, None, InlineLink, "https://data.citecheck-fixture.org/flow?year=2019&amp;site=4"),
-            (18, 10, None, CitationKind::Bare, "https://bare.citecheck-fixture.org/readme"),
-            (28, 10, Some("1"), Footnote, "https://reports.citecheck-fixture.org/2019.pdf"),
-            (30, 33, Some("2"), Footnote, "https://notes.citecheck-fixture.org/survey?a=1&amp;b=2"),
+            (
+                16,
+                38,
+                None,
+                InlineLink,
+                "https://data.citecheck-fixture.org/flow?year=2019&amp;site=4"
+            ),
+            (
+                18,
+                10,
+                None,
+                CitationKind::Bare,
+                "https://bare.citecheck-fixture.org/readme"
+            ),
+            (
+                28,
+                10,
+                Some("1"),
+                Footnote,
+                "https://reports.citecheck-fixture.org/2019.pdf"
+            ),
+            (
+                30,
+                33,
+                Some("2"),
+                Footnote,
+                "https://notes.citecheck-fixture.org/survey?a=1&amp;b=2"
+            ),
             (
                 31,
                 10,
@@ -55,7 +79,9 @@ fn pandoc_article() {
             ),
         ]
     );
-    assert!(cites.iter().all(|c| c.source == "test.html" && c.archived.is_none()));
+    assert!(cites
+        .iter()
+        .all(|c| c.source == "test.html" && c.archived.is_none()));
     // A note's context is its text without the back-link, entities decoded.
     assert_eq!(
         cites[2].context.as_deref(),
@@ -81,8 +107,14 @@ fn pandoc_article() {
          https://reports.citecheck-fixture.org/2019.pdf</a>"
     );
     let text_span = cites[2].text_span.clone().expect("text repeats the URL");
-    assert_eq!(text_span.start, text.find("\">https://reports").unwrap() + 2);
-    assert_eq!(&text[text_span], "https://reports.citecheck-fixture.org/2019.pdf");
+    assert_eq!(
+        text_span.start,
+        text.find("\">https://reports").unwrap() + 2
+    );
+    assert_eq!(
+        &text[text_span],
+        "https://reports.citecheck-fixture.org/2019.pdf"
+    );
     assert_eq!(cites[0].text_span, None);
     assert_eq!(cites[1].element, cites[1].span);
 }
@@ -127,22 +159,118 @@ fn tricky_document() {
     assert_eq!(
         rows(&text, &cites),
         [
-            (2, 22, None, InlineLink, "https://one.citecheck-fixture.org/a"),
-            (2, 79, None, InlineLink, "https://two.citecheck-fixture.org/b"),
-            (5, 11, None, InlineLink, "https://spaced.citecheck-fixture.org/"),
-            (6, 10, None, InlineLink, "https://upper.citecheck-fixture.org/"),
-            (7, 23, None, CitationKind::Bare, "https://named-anchor.citecheck-fixture.org/"),
-            (10, 11, Some("5"), Endnote, "https://e5.citecheck-fixture.org/"),
-            (11, 23, Some("6"), Endnote, "https://e6.citecheck-fixture.org/"),
-            (12, 16, Some("6"), Endnote, "https://nested.citecheck-fixture.org/"),
-            (13, 42, Some("10"), Endnote, "https://e10.citecheck-fixture.org/"),
-            (15, 10, None, Endnote, "https://loose.citecheck-fixture.org/"),
-            (16, 42, Some("smith"), Footnote, "https://smith.citecheck-fixture.org/"),
-            (17, 36, Some("2"), Endnote, "https://standalone.citecheck-fixture.org/"),
-            (19, 80, Some("doe2020"), Reference, "https://doe.citecheck-fixture.org/paper"),
-            (20, 67, Some("roe"), Reference, "https://roe.citecheck-fixture.org/"),
-            (22, 38, Some("ruby"), Footnote, "https://ruby.citecheck-fixture.org/"),
-            (23, 20, None, InlineLink, "https://broken.citecheck-fixture.org/"),
+            (
+                2,
+                22,
+                None,
+                InlineLink,
+                "https://one.citecheck-fixture.org/a"
+            ),
+            (
+                2,
+                79,
+                None,
+                InlineLink,
+                "https://two.citecheck-fixture.org/b"
+            ),
+            (
+                5,
+                11,
+                None,
+                InlineLink,
+                "https://spaced.citecheck-fixture.org/"
+            ),
+            (
+                6,
+                10,
+                None,
+                InlineLink,
+                "https://upper.citecheck-fixture.org/"
+            ),
+            (
+                7,
+                23,
+                None,
+                CitationKind::Bare,
+                "https://named-anchor.citecheck-fixture.org/"
+            ),
+            (
+                10,
+                11,
+                Some("5"),
+                Endnote,
+                "https://e5.citecheck-fixture.org/"
+            ),
+            (
+                11,
+                23,
+                Some("6"),
+                Endnote,
+                "https://e6.citecheck-fixture.org/"
+            ),
+            (
+                12,
+                16,
+                Some("6"),
+                Endnote,
+                "https://nested.citecheck-fixture.org/"
+            ),
+            (
+                13,
+                42,
+                Some("10"),
+                Endnote,
+                "https://e10.citecheck-fixture.org/"
+            ),
+            (
+                15,
+                10,
+                None,
+                Endnote,
+                "https://loose.citecheck-fixture.org/"
+            ),
+            (
+                16,
+                42,
+                Some("smith"),
+                Footnote,
+                "https://smith.citecheck-fixture.org/"
+            ),
+            (
+                17,
+                36,
+                Some("2"),
+                Endnote,
+                "https://standalone.citecheck-fixture.org/"
+            ),
+            (
+                19,
+                80,
+                Some("doe2020"),
+                Reference,
+                "https://doe.citecheck-fixture.org/paper"
+            ),
+            (
+                20,
+                67,
+                Some("roe"),
+                Reference,
+                "https://roe.citecheck-fixture.org/"
+            ),
+            (
+                22,
+                38,
+                Some("ruby"),
+                Footnote,
+                "https://ruby.citecheck-fixture.org/"
+            ),
+            (
+                23,
+                20,
+                None,
+                InlineLink,
+                "https://broken.citecheck-fixture.org/"
+            ),
         ]
     );
     // An anchor left open ends where the next one starts, or at the end.
@@ -207,12 +335,20 @@ fn notes_without_container_markup() {
     assert_eq!(
         found,
         [
-            (InlineLink, None, "https://body.citecheck-fixture.org/".into()),
+            (
+                InlineLink,
+                None,
+                "https://body.citecheck-fixture.org/".into()
+            ),
             (Footnote, s("1"), "https://n1.citecheck-fixture.org/".into()),
             (Footnote, s("2"), "https://n2.citecheck-fixture.org/".into()),
             // Notes with neither a list number nor a label in their id are
             // numbered by position among the notes outside containers.
-            (Footnote, s("3"), "https://aside.citecheck-fixture.org/".into()),
+            (
+                Footnote,
+                s("3"),
+                "https://aside.citecheck-fixture.org/".into()
+            ),
             (Endnote, s("4"), "https://en7.citecheck-fixture.org/".into()),
         ]
     );
