@@ -5,9 +5,9 @@
 //! templates, `[http://… text]` external links and bare URLs. It walks the text
 //! once, descending into templates, refs and link captions. Everything it must
 //! match first (the `}}` closing a `{{`, the `</ref>` closing a `<ref>`) is
-//! found without rescanning: template braces are paired in one pre-pass, and
-//! forward searches for closing tags remember their last answer, so a document
-//! full of unclosed tags stays linear.
+//! found without rescanning: `{{ }}` and `[[ ]]` are paired in one pre-pass
+//! each, and forward searches for closing tags remember their last answer, so
+//! a document full of unclosed markup stays linear.
 //!
 //! Decisions the format leaves open:
 //! * A ref's label is the number the reader sees: refs are numbered in order
