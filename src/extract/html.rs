@@ -27,7 +27,6 @@
 //!   `<samp>`). Attributes other than `<a href>` (`src`, `<link>`, `<meta>`,
 //!   `<base>`) are never citations.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::ops::Range;
 use std::rc::Rc;
@@ -35,13 +34,16 @@ use std::rc::Rc;
 use lol_html::html_content::{Element, TextChunk, TextType};
 use lol_html::{doc_text, element, end_tag, HtmlRewriter, Settings};
 
+mod tag;
+mod text;
+
+pub(crate) use text::{bare_urls, decode_entities, push_capped};
+
+use tag::{id_label, is_block, Tag};
+use text::trimmed;
+
 use super::{Doc, Found};
 use crate::citation::CitationKind;
-use crate::repair;
-
-/// Longest note text kept as context, in bytes: enough to recognise a
-/// source, and a bound on memory when a broken document never closes a note.
-pub(crate) const CONTEXT_CAP: usize = 2000;
 
 /// Extracts every `<a href>` and bare URL of an HTML document.
 pub fn extract(doc: &Doc) -> Vec<Found> {
@@ -188,178 +190,6 @@ struct Place {
 struct Pending {
     found: Found,
     note: Option<u64>,
-}
-
-/// A start tag read through the document text, so that classifying the
-/// elements of a large document allocates nothing. Names are matched without
-/// regard to case; values are as written (entities undecoded).
-#[derive(Default)]
-struct Tag<'t> {
-    name: Cow<'t, str>,
-    start: usize,
-    class: &'t str,
-    id: &'t str,
-    role: &'t str,
-    epub_type: &'t str,
-    href: Option<(&'t str, Range<usize>)>,
-    list_start: Option<&'t str>,
-    value: Option<&'t str>,
-}
-
-impl<'t> Tag<'t> {
-    fn read(el: &Element, text: &'t str) -> Tag<'t> {
-        let start = el.source_location().bytes().start;
-        let name = text
-            .get(start + 1..)
-            .and_then(|rest| {
-                rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>')
-                    .next()
-            })
-            .unwrap_or_default();
-        let name = if name.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        };
-        let mut tag = Tag {
-            name,
-            start,
-            ..Tag::default()
-        };
-        for attr in el.attributes() {
-            let name = attr
-                .name_source_location()
-                .and_then(|l| text.get(l.bytes()));
-            let Some((name, range)) = name.zip(attr.value_source_location().map(|l| l.bytes()))
-            else {
-                continue;
-            };
-            let value = text.get(range.clone()).unwrap_or_default();
-            let is = |n: &str| name.eq_ignore_ascii_case(n);
-            if is("class") {
-                tag.class = value;
-            } else if is("id") {
-                tag.id = value;
-            } else if is("role") {
-                tag.role = value;
-            } else if is("epub:type") {
-                tag.epub_type = value;
-            } else if is("href") && tag.href.is_none() {
-                tag.href = Some((value, range));
-            } else if is("start") {
-                tag.list_start = Some(value);
-            } else if is("value") {
-                tag.value = Some(value);
-            }
-        }
-        tag
-    }
-
-    fn is(&self, name: &str) -> bool {
-        self.name == name
-    }
-
-    fn has_class(&self, names: &[&str]) -> bool {
-        self.class
-            .split_ascii_whitespace()
-            .any(|c| names.contains(&c))
-    }
-
-    fn has_role(&self, names: &[&str]) -> bool {
-        let mut tokens = self
-            .role
-            .split_ascii_whitespace()
-            .chain(self.epub_type.split_ascii_whitespace());
-        tokens.any(|r| names.contains(&r))
-    }
-
-    /// The kind of note a container element holds, if it is one.
-    fn container_kind(&self) -> Option<CitationKind> {
-        let id = self.id;
-        if self.has_class(&["footnotes", "footnote-list"]) || id == "footnotes" {
-            Some(CitationKind::Footnote)
-        } else if self.has_class(&["endnotes"]) || id == "endnotes" {
-            Some(CitationKind::Endnote)
-        } else if self.has_class(&[
-            "references",
-            "reflist",
-            "bibliography",
-            "csl-bib-body",
-            "citation-list",
-        ]) || self.has_role(&["doc-bibliography", "bibliography"])
-            || matches!(id, "refs" | "references" | "bibliography")
-        {
-            Some(CitationKind::Reference)
-        } else if self.has_role(&["doc-endnotes", "endnotes", "rearnotes"]) {
-            Some(CitationKind::Endnote)
-        } else {
-            None
-        }
-    }
-
-    /// Whether the element is a note by its own markup.
-    fn marks_note(&self) -> bool {
-        self.is("aside")
-            || self.has_class(&["footnote", "csl-entry"])
-            || self.has_role(&[
-                "doc-footnote",
-                "doc-endnote",
-                "doc-biblioentry",
-                "listitem",
-                "footnote",
-                "endnote",
-                "rearnote",
-            ])
-    }
-
-    fn note_kind(&self) -> CitationKind {
-        if self.has_role(&["doc-endnote", "endnote", "rearnote"]) {
-            CitationKind::Endnote
-        } else if self.has_role(&["doc-biblioentry"]) {
-            CitationKind::Reference
-        } else {
-            CitationKind::Footnote
-        }
-    }
-
-    /// Back-links from a note to its marker: not part of the note's text.
-    fn is_backlink(&self) -> bool {
-        self.has_class(&["mw-cite-backlink", "footnote-back", "reversefootnote"])
-            || self.has_role(&["doc-backlink"])
-    }
-}
-
-/// The label an id carries after a note prefix (`fn:smith` → `smith`).
-fn id_label(id: &str) -> Option<&str> {
-    const PREFIXES: [&str; 14] = [
-        "cite_note-",
-        "footnote-",
-        "footnote",
-        "endnote-",
-        "endnote",
-        "fn:",
-        "fn-",
-        "fn_",
-        "fn",
-        "note-",
-        "note:",
-        "note_",
-        "note",
-        "ref-",
-    ];
-    PREFIXES
-        .iter()
-        .find_map(|p| id.strip_prefix(p))
-        .filter(|rest| !rest.is_empty())
-}
-
-/// Elements that start a new line of text, so their words do not run into
-/// the previous ones in a note's context.
-fn is_block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "div" | "br" | "li" | "dd" | "dt" | "tr" | "td" | "th" | "blockquote"
-    )
 }
 
 impl Walker {
@@ -621,7 +451,7 @@ impl Walker {
         let Some(text) = doc.get(range.clone()) else {
             return;
         };
-        let urls = repair::find_bare_urls(text);
+        let urls = bare_urls(text);
         if urls.is_empty() {
             return;
         }
@@ -666,127 +496,5 @@ impl Walker {
                 p.found.context = Some(context.clone());
             }
         }
-    }
-}
-
-/// The part of `range` (which holds `text`) without surrounding HTML white
-/// space (ASCII only: a no-break space is content).
-fn trimmed(text: &str, range: Range<usize>) -> Range<usize> {
-    let lead = text.len()
-        - text
-            .trim_start_matches(|c: char| c.is_ascii_whitespace())
-            .len();
-    let trail = text.len()
-        - text
-            .trim_end_matches(|c: char| c.is_ascii_whitespace())
-            .len();
-    range.start + lead..range.end.saturating_sub(trail).max(range.start + lead)
-}
-
-/// Appends as much of `s` as fits under [`CONTEXT_CAP`], cut on a char boundary.
-pub(crate) fn push_capped(buf: &mut String, s: &str) {
-    let mut room = CONTEXT_CAP.saturating_sub(buf.len()).min(s.len());
-    while !s.is_char_boundary(room) {
-        room -= 1;
-    }
-    buf.push_str(s.get(..room).unwrap_or_default());
-}
-
-/// Decodes the character references people write in text: numeric ones and
-/// the common named ones. Unknown names are left as written.
-pub(crate) fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
-        out.push_str(rest.get(..amp).unwrap_or_default());
-        let after = rest.get(amp + 1..).unwrap_or_default();
-        let decoded = after
-            .get(..after.len().min(12))
-            .and_then(|head| head.find(';'))
-            .and_then(|semi| Some((entity(after.get(..semi)?)?, semi)));
-        match decoded {
-            Some((c, semi)) => {
-                out.push(c);
-                rest = after.get(semi + 1..).unwrap_or_default();
-            }
-            None => {
-                out.push('&');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The character a reference name (between `&` and `;`) stands for.
-fn entity(name: &str) -> Option<char> {
-    if let Some(num) = name.strip_prefix('#') {
-        let code = match num.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => num.parse().ok()?,
-        };
-        return char::from_u32(code);
-    }
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        "nbsp" => '\u{a0}',
-        "ndash" => '–',
-        "mdash" => '—',
-        "hellip" => '…',
-        "lsquo" => '‘',
-        "rsquo" => '’',
-        "ldquo" => '“',
-        "rdquo" => '”',
-        "laquo" => '«',
-        "raquo" => '»',
-        "middot" => '·',
-        "bull" => '•',
-        "copy" => '©',
-        "thinsp" => '\u{2009}',
-        _ => return None,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decodes_common_entities() {
-        assert_eq!(
-            decode_entities("a &amp; b &#8211; c&#x2014;d &bogus; &amp e&nbsp;f"),
-            "a & b – c—d &bogus; &amp e\u{a0}f"
-        );
-    }
-
-    #[test]
-    fn id_labels() {
-        assert_eq!(id_label("fn:smith"), Some("smith"));
-        assert_eq!(id_label("fn3"), Some("3"));
-        assert_eq!(id_label("ref-doe2020"), Some("doe2020"));
-        assert_eq!(id_label("cite_note-7"), Some("7"));
-        assert_eq!(id_label("fn"), None);
-        assert_eq!(id_label("sidebar"), None);
-    }
-
-    #[test]
-    fn caps_context_on_char_boundary() {
-        let mut buf = "x".repeat(CONTEXT_CAP - 1);
-        push_capped(&mut buf, "éé");
-        assert_eq!(buf.len(), CONTEXT_CAP - 1);
-        let mut buf = String::new();
-        push_capped(&mut buf, "ab");
-        assert_eq!(buf, "ab");
-    }
-
-    #[test]
-    fn trims_ranges() {
-        assert_eq!(trimmed("  ab ", 10..15), 12..14);
-        assert_eq!(trimmed("   ", 10..13), 13..13);
     }
 }
