@@ -9,8 +9,10 @@
 //! * [`input`] turns command-line arguments into documents and detects formats;
 //! * [`extract`] finds every cited URL in a document, one parser per format;
 //! * [`repair`] undoes the damage converters do to URLs, rule by named rule;
+//! * [`archive`] finds the Wayback (or Memento) capture that shows what a dead citation cited;
 //! * [`citation`] holds the types all stages share.
 
+pub mod archive;
 pub mod citation;
 pub mod error;
 pub mod extract;
