@@ -36,7 +36,11 @@ async fn keyed_job_is_polled_to_success() {
     let saves = mock.requests("save");
     assert_eq!(saves.len(), 1);
     assert!(saves[0].starts_with("POST /save\n"), "{}", saves[0]);
-    assert!(saves[0].ends_with("url=http%3A%2F%2Flive.example%2Fa"), "{}", saves[0]);
+    assert!(
+        saves[0].ends_with("url=http%3A%2F%2Flive.example%2Fa"),
+        "{}",
+        saves[0]
+    );
     assert_eq!(mock.count("status"), 3, "two pending answers, then success");
 }
 
@@ -46,10 +50,16 @@ async fn job_errors_are_reported() {
     mock.script_save("http://live.example/b", 1, Err("error:host-not-found"));
     let archive = Archive::new(cfg(&mock, true)).unwrap();
     let o = archive.save("http://live.example/b").await;
-    assert_eq!(o, SaveOutcome::Failed("error:host-not-found: capture failed".into()));
+    assert_eq!(
+        o,
+        SaveOutcome::Failed("error:host-not-found: capture failed".into())
+    );
     // A refused submission never gets a job.
     let o = archive.save("http://unscripted.example/").await;
-    assert_eq!(o, SaveOutcome::Failed("error:invalid-url-syntax: bad".into()));
+    assert_eq!(
+        o,
+        SaveOutcome::Failed("error:invalid-url-syntax: bad".into())
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +68,10 @@ async fn anonymous_form_finds_the_job_in_the_page() {
     mock.script_save("http://live.example/c", 0, Ok("20240101000000"));
     let archive = Archive::new(cfg(&mock, false)).unwrap();
     let o = archive.save("http://live.example/c").await;
-    assert!(matches!(&o, SaveOutcome::Saved { timestamp, .. } if timestamp == "20240101000000"), "{o:?}");
+    assert!(
+        matches!(&o, SaveOutcome::Saved { timestamp, .. } if timestamp == "20240101000000"),
+        "{o:?}"
+    );
     assert!(mock.requests("save")[0].starts_with("GET /save/http://live.example/c"));
 }
 
@@ -68,6 +81,9 @@ async fn a_job_still_running_is_reported_pending() {
     mock.script_save("http://live.example/d", 50, Ok("20240101000000"));
     let archive = Archive::new(cfg(&mock, true)).unwrap();
     let o = archive.save("http://live.example/d").await;
-    assert!(matches!(o, SaveOutcome::Pending { ref job_id } if job_id.starts_with("spn2-")), "{o:?}");
+    assert!(
+        matches!(o, SaveOutcome::Pending { ref job_id } if job_id.starts_with("spn2-")),
+        "{o:?}"
+    );
     assert_eq!(mock.count("status"), 5);
 }

@@ -50,12 +50,17 @@ fn stamp(d: Date, hms: &str) -> String {
 /// Captures around the cited period; returns the one that must be picked.
 fn populate(mock: &Mock, url: &str, c: Option<CitedDate>) -> String {
     // Without a date the "period" is today-ish: everything lies before it.
-    let (first, last) = c.map_or((Date::constant(2024, 6, 1), Date::constant(2024, 6, 1)), |c| {
-        (c.to_civil(), c.last_day())
-    });
+    let (first, last) = c.map_or(
+        (Date::constant(2024, 6, 1), Date::constant(2024, 6, 1)),
+        |c| (c.to_civil(), c.last_day()),
+    );
     let at = |d: Date, days: i64| d.checked_add(days.days()).unwrap();
     // Undated: the newest good capture of all.
-    let expected = if c.is_some() { stamp(at(first, -10), "083000") } else { stamp(at(last, 400), "120000") };
+    let expected = if c.is_some() {
+        stamp(at(first, -10), "083000")
+    } else {
+        stamp(at(last, 400), "120000")
+    };
     mock.add(
         url,
         vec![
@@ -98,7 +103,11 @@ async fn every_seed_source_gets_the_newest_200_before_its_date() {
         assert_eq!(s.url, format!("{base}web/{want}/{url}"), "footnote {note}");
         assert_eq!(s.status, 200);
         assert_eq!(s.relation, Relation::Before, "footnote {note}");
-        assert_eq!(s.distance_days, (!date.is_empty()).then_some(10), "footnote {note}");
+        assert_eq!(
+            s.distance_days,
+            (!date.is_empty()).then_some(10),
+            "footnote {note}"
+        );
     }
     // One batch for all 17; the undated pick is probed (one batch) and,
     // having an error capture before it, checked once with CDX.

@@ -28,7 +28,11 @@ async fn run(name: &str, mixed: bool) {
     let mut queries = Vec::with_capacity(N);
     for i in 0..N {
         let url = format!("http://dead{}.example/article/{i}.html", i % 37);
-        let date = CitedDate::ymd(2010 + (i % 12) as i16, 1 + (i % 12) as u8, 1 + (i % 28) as u8);
+        let date = CitedDate::ymd(
+            2010 + (i % 12) as i16,
+            1 + (i % 12) as u8,
+            1 + (i % 28) as u8,
+        );
         let y = 2010 + (i % 12);
         let caps = match (mixed, i % 100) {
             (true, 0..=2) => Vec::new(),
@@ -47,12 +51,17 @@ async fn run(name: &str, mixed: bool) {
         queries.push(Query::new(url, date));
     }
     let base = url::Url::parse(&mock.base()).expect("mock URL");
-    let cfg = ArchiveConfig::default().with_wayback_base(&base).expect("config");
+    let cfg = ArchiveConfig::default()
+        .with_wayback_base(&base)
+        .expect("config");
     let archive = Archive::new(cfg).expect("archive");
     let start = Instant::now();
     let out = archive.lookup_many(&queries).await;
     let elapsed = start.elapsed();
-    let found = out.iter().filter(|o| matches!(o, Outcome::Found(_))).count();
+    let found = out
+        .iter()
+        .filter(|o| matches!(o, Outcome::Found(_)))
+        .count();
     let after = out
         .iter()
         .filter_map(Outcome::snapshot)

@@ -103,7 +103,8 @@ pub fn parse_result(v: &Value) -> Answer {
 
 /// Parses a batch answer into (tag, answer) pairs.
 pub fn parse_batch(body: &str) -> Result<Vec<(String, Answer)>, String> {
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("availability answer is not JSON: {e}"))?;
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| format!("availability answer is not JSON: {e}"))?;
     let results = v
         .get("results")
         .and_then(Value::as_array)
@@ -138,7 +139,11 @@ pub async fn ask(archive: &Archive, lines: &[Line]) -> Vec<Result<Answer, Fail>>
 }
 
 async fn ask_batch(archive: &Archive, lines: &[Line]) -> Vec<Result<Answer, Fail>> {
-    let body: Vec<String> = lines.iter().enumerate().map(|(i, l)| l.encode(&i.to_string())).collect();
+    let body: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.encode(&i.to_string()))
+        .collect();
     let body = body.join("\n");
     let url = archive.cfg.availability_url.clone();
     let answer = async {
@@ -147,7 +152,10 @@ async fn ask_batch(archive: &Archive, lines: &[Line]) -> Vec<Result<Answer, Fail
             .send(Endpoint::Availability, |c| {
                 c.post(url.clone())
                     .header("Wayback-Api-Version", "2")
-                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
                     .header(reqwest::header::ACCEPT, "application/json")
                     .body(body.clone())
             })
@@ -176,12 +184,13 @@ async fn ask_one(archive: &Archive, line: &Line) -> Result<Answer, Fail> {
     let resp = archive
         .http
         .send(Endpoint::Availability, |c| {
-            c.get(url.clone()).header(reqwest::header::ACCEPT, "application/json")
+            c.get(url.clone())
+                .header(reqwest::header::ACCEPT, "application/json")
         })
         .await?;
     let text = text_ok(resp, "the availability API").await?;
-    let v: Value =
-        serde_json::from_str(&text).map_err(|e| Fail::Failed(format!("availability answer is not JSON: {e}")))?;
+    let v: Value = serde_json::from_str(&text)
+        .map_err(|e| Fail::Failed(format!("availability answer is not JSON: {e}")))?;
     Ok(parse_result(&v))
 }
 

@@ -40,7 +40,10 @@ impl Archive {
     pub fn spawn_batcher(
         self: Arc<Self>,
         policy: BatchPolicy,
-    ) -> (mpsc::UnboundedSender<Query>, mpsc::UnboundedReceiver<(Query, Outcome)>) {
+    ) -> (
+        mpsc::UnboundedSender<Query>,
+        mpsc::UnboundedReceiver<(Query, Outcome)>,
+    ) {
         let (in_tx, mut in_rx) = mpsc::unbounded_channel::<Query>();
         let (out_tx, out_rx) = mpsc::unbounded_channel();
         let max_items = policy.max_items.max(1);

@@ -41,7 +41,8 @@ pub fn parse(body: &str) -> Result<Vec<Capture>, String> {
         // The CDX server answers an empty body when nothing matches.
         return Ok(Vec::new());
     }
-    let v: Value = serde_json::from_str(body).map_err(|e| format!("CDX answer is not JSON: {e}"))?;
+    let v: Value =
+        serde_json::from_str(body).map_err(|e| format!("CDX answer is not JSON: {e}"))?;
     let rows = v.as_array().ok_or("CDX answer is not a list")?;
     let Some((header, rows)) = rows.split_first() else {
         return Ok(Vec::new());
@@ -53,7 +54,12 @@ pub fn parse(body: &str) -> Result<Vec<Capture>, String> {
         .filter_map(Value::as_str)
         .collect();
     let col = |name: &str| header.iter().position(|h| *h == name);
-    let (ts, orig, status, digest) = (col("timestamp"), col("original"), col("statuscode"), col("digest"));
+    let (ts, orig, status, digest) = (
+        col("timestamp"),
+        col("original"),
+        col("statuscode"),
+        col("digest"),
+    );
     let ts = ts.ok_or("CDX answer has no timestamp column")?;
     let field = |row: &[Value], i: Option<usize>| -> Option<String> {
         row.get(i?).and_then(Value::as_str).map(str::to_string)
@@ -73,7 +79,11 @@ pub fn parse(body: &str) -> Result<Vec<Capture>, String> {
 }
 
 /// Lists the captures of `url` around `target`.
-pub async fn list(archive: &Archive, url: &str, target: Option<&Target>) -> Result<Vec<Capture>, Fail> {
+pub async fn list(
+    archive: &Archive,
+    url: &str,
+    target: Option<&Target>,
+) -> Result<Vec<Capture>, Fail> {
     let mut endpoint = archive.cfg.cdx_url.clone();
     endpoint
         .query_pairs_mut()

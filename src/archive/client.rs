@@ -45,7 +45,8 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let l = &cfg.limits;
-        let limiter = |name: &str, ep: Endpoint| Limiter::new(name, l.rate(ep), l.backoff, l.max_429);
+        let limiter =
+            |name: &str, ep: Endpoint| Limiter::new(name, l.rate(ep), l.backoff, l.max_429);
         let limiters = [
             (Endpoint::Availability, "the availability API"),
             (Endpoint::Cdx, "the CDX API"),
@@ -80,7 +81,11 @@ impl Http {
     }
 
     /// Sends through an endpoint's limiter.
-    pub async fn send(&self, ep: Endpoint, build: impl Fn(&reqwest::Client) -> RequestBuilder) -> Result<Response, Fail> {
+    pub async fn send(
+        &self,
+        ep: Endpoint,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Response, Fail> {
         let limiter = self
             .limiters
             .get(&ep)
@@ -118,13 +123,20 @@ async fn send_limited(
             return Ok(resp);
         }
         let retry_after = retry_after(&resp);
-        limiter.too_many(retry_after).map_err(|t| Fail::Deferred(t.0))?;
+        limiter
+            .too_many(retry_after)
+            .map_err(|t| Fail::Deferred(t.0))?;
     }
 }
 
 /// `Retry-After` as seconds or an HTTP date.
 fn retry_after(resp: &Response) -> Option<Duration> {
-    let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let v = resp
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
@@ -137,7 +149,10 @@ fn retry_after(resp: &Response) -> Option<Duration> {
 pub async fn text_ok(resp: Response, what: &str) -> Result<String, Fail> {
     let status = resp.status();
     if !status.is_success() {
-        return Err(Fail::Failed(format!("{what} answered HTTP {}", status.as_u16())));
+        return Err(Fail::Failed(format!(
+            "{what} answered HTTP {}",
+            status.as_u16()
+        )));
     }
     resp.text()
         .await

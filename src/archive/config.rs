@@ -197,7 +197,10 @@ impl ArchiveConfig {
             let path = format!("{}/", base.path());
             base.set_path(&path);
         }
-        let join = |p: &str| base.join(p).map_err(|e| ArchiveError::Config(format!("{base}{p}: {e}")));
+        let join = |p: &str| {
+            base.join(p)
+                .map_err(|e| ArchiveError::Config(format!("{base}{p}: {e}")))
+        };
         self.replay = join("web/")?;
         self.availability_url = join("wayback/available")?;
         self.cdx_url = join("cdx/search/cdx")?;
@@ -219,7 +222,14 @@ impl ArchiveConfig {
             return Err(ArchiveError::Config("batch size must be at least 1".into()));
         }
         let l = &self.limits;
-        for r in [l.availability, l.cdx, l.replay, l.save, l.save_status, l.memento] {
+        for r in [
+            l.availability,
+            l.cdx,
+            l.replay,
+            l.save,
+            l.save_status,
+            l.memento,
+        ] {
             if r.count == 0 || r.per.is_zero() {
                 return Err(ArchiveError::Config(format!("rate {r:?} allows nothing")));
             }
@@ -241,7 +251,10 @@ mod tests {
             cfg.availability_url.as_str(),
             "http://127.0.0.1:8080/pywb/wayback/available"
         );
-        assert_eq!(cfg.cdx_url.as_str(), "http://127.0.0.1:8080/pywb/cdx/search/cdx");
+        assert_eq!(
+            cfg.cdx_url.as_str(),
+            "http://127.0.0.1:8080/pywb/cdx/search/cdx"
+        );
         assert_eq!(cfg.save_url.as_str(), "http://127.0.0.1:8080/pywb/save");
     }
 

@@ -25,13 +25,16 @@ pub fn parse_http_date(s: &str) -> Option<Timestamp> {
 
 /// Formats an HTTP date for `Accept-Datetime`.
 pub fn http_date(ts: Timestamp) -> String {
-    static PRINTER: jiff::fmt::rfc2822::DateTimePrinter = jiff::fmt::rfc2822::DateTimePrinter::new();
+    static PRINTER: jiff::fmt::rfc2822::DateTimePrinter =
+        jiff::fmt::rfc2822::DateTimePrinter::new();
     PRINTER.timestamp_to_rfc9110_string(&ts).unwrap_or_default()
 }
 
 /// A 14-digit Wayback-style timestamp of an instant.
 pub fn wayback_timestamp(ts: Timestamp) -> String {
-    ts.to_zoned(jiff::tz::TimeZone::UTC).strftime("%Y%m%d%H%M%S").to_string()
+    ts.to_zoned(jiff::tz::TimeZone::UTC)
+        .strftime("%Y%m%d%H%M%S")
+        .to_string()
 }
 
 /// One link of a link-format document.
@@ -54,7 +57,10 @@ pub fn parse_links(s: &str) -> Vec<Link> {
         let Some(len) = rest.get(start + 1..).and_then(|r| r.find('>')) else {
             break;
         };
-        let uri = rest.get(start + 1..start + 1 + len).unwrap_or_default().to_string();
+        let uri = rest
+            .get(start + 1..start + 1 + len)
+            .unwrap_or_default()
+            .to_string();
         rest = rest.get(start + 2 + len..).unwrap_or_default();
         let (params, after) = split_params(rest);
         rest = after;
@@ -132,7 +138,11 @@ pub fn timemap_captures(body: &str) -> Vec<pick::Capture> {
 }
 
 /// Asks each configured archive in turn; the first confirmed pick wins.
-pub async fn lookup(archive: &Archive, variants: &[&str], target: Option<&Target>) -> Result<Option<Snapshot>, Fail> {
+pub async fn lookup(
+    archive: &Archive,
+    variants: &[&str],
+    target: Option<&Target>,
+) -> Result<Option<Snapshot>, Fail> {
     let mut first_fail = None;
     for m in &archive.cfg.memento {
         for url in variants {
@@ -157,7 +167,10 @@ async fn lookup_one(
     let candidates: Vec<pick::Capture> = match &m.timemap {
         Some(tm) => {
             let tm_url = format!("{tm}{url}");
-            let resp = archive.http.send_memento(&m.name, |c| c.get(tm_url.as_str())).await?;
+            let resp = archive
+                .http
+                .send_memento(&m.name, |c| c.get(tm_url.as_str()))
+                .await?;
             if resp.status().as_u16() == 404 {
                 return Ok(None);
             }
@@ -188,7 +201,9 @@ async fn timegate(
     let gate = format!("{}{url}", m.timegate);
     let accept = target.and_then(|t| {
         let dt = t.cutoff().to_datetime(jiff::civil::time(23, 59, 59, 0));
-        dt.to_zoned(jiff::tz::TimeZone::UTC).ok().map(|z| http_date(z.timestamp()))
+        dt.to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|z| http_date(z.timestamp()))
     });
     let resp = archive
         .http
@@ -214,7 +229,11 @@ async fn timegate(
     let Some(location) = location else {
         return Ok(None);
     };
-    let location = resp.url().join(&location).map(|u| u.to_string()).unwrap_or(location);
+    let location = resp
+        .url()
+        .join(&location)
+        .map(|u| u.to_string())
+        .unwrap_or(location);
     Ok(Some(pick::Capture {
         timestamp: dated.map(wayback_timestamp).unwrap_or_default(),
         original: location,
@@ -230,7 +249,10 @@ async fn confirm(
     c: &pick::Capture,
     target: Option<&Target>,
 ) -> Result<Option<Snapshot>, Fail> {
-    let resp = archive.http.send_memento(&m.name, |cl| cl.get(c.original.as_str())).await?;
+    let resp = archive
+        .http
+        .send_memento(&m.name, |cl| cl.get(c.original.as_str()))
+        .await?;
     let status = resp.status().as_u16();
     if !pick::is_good(status) {
         return Ok(None);
@@ -269,11 +291,17 @@ mod tests {
         let links = parse_links(body);
         assert_eq!(links.len(), 4);
         assert_eq!(links[0].rel, "original");
-        assert_eq!(links[2].datetime.as_deref(), Some("Fri, 01 Jan 2010 00:00:00 GMT"));
+        assert_eq!(
+            links[2].datetime.as_deref(),
+            Some("Fri, 01 Jan 2010 00:00:00 GMT")
+        );
         let caps = timemap_captures(body);
         let ts: Vec<&str> = caps.iter().map(|c| c.timestamp.as_str()).collect();
         assert_eq!(ts, vec!["20100101000000", "20170301120000"]);
-        assert_eq!(caps[1].original, "http://arch.example/20170301120000/http://a.example/");
+        assert_eq!(
+            caps[1].original,
+            "http://arch.example/20170301120000/http://a.example/"
+        );
     }
 
     #[test]
@@ -287,7 +315,10 @@ mod tests {
     #[test]
     fn garbage_links_do_not_panic() {
         assert!(parse_links("<unterminated").is_empty());
-        assert_eq!(parse_links("<a>;rel=memento;datetime=\"x, y\"")[0].rel, "memento");
+        assert_eq!(
+            parse_links("<a>;rel=memento;datetime=\"x, y\"")[0].rel,
+            "memento"
+        );
         assert!(timemap_captures("<a>; rel=\"memento\"; datetime=\"x\"").is_empty());
     }
 }

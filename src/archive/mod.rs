@@ -251,9 +251,25 @@ impl Archive {
         save::save(self, url).await
     }
 
+    /// A remembered answer, its Wayback URL spelled as this query cites the
+    /// source (equivalent variants share one memo entry).
     fn memo_get(&self, q: &Query) -> Option<Outcome> {
         let memo = self.memo.lock().ok()?;
-        memo.get(&q.memo_key()).cloned()
+        let mut outcome = memo.get(&q.memo_key()).cloned()?;
+        if let Outcome::Found(s) = &mut outcome {
+            let prefix = format!("{}{}/", self.cfg.replay, s.timestamp);
+            let stored = s.url.strip_prefix(&prefix).map(pick::match_key);
+            if s.source == "wayback" {
+                if let Some(v) = q
+                    .variants()
+                    .into_iter()
+                    .find(|v| Some(pick::match_key(v)) == stored)
+                {
+                    s.url = format!("{prefix}{v}");
+                }
+            }
+        }
+        Some(outcome)
     }
 
     /// Only settled answers are remembered: a deferred or failed look-up must
@@ -292,7 +308,10 @@ mod tests {
             ..s
         };
         let json = serde_json::to_string(&none).unwrap_or_default();
-        assert!(json.ends_with(r#""relation":"after","distance_days":null}"#), "{json}");
+        assert!(
+            json.ends_with(r#""relation":"after","distance_days":null}"#),
+            "{json}"
+        );
     }
 
     #[test]
@@ -301,7 +320,10 @@ mod tests {
         q.raw = Some("https://a.example/x_y".into());
         assert_eq!(q.variants(), vec!["http://www.a.example/x_y"]);
         q.raw = Some("http://www.a.example/x\\_y".into());
-        assert_eq!(q.variants(), vec!["http://www.a.example/x_y", "http://www.a.example/x\\_y"]);
+        assert_eq!(
+            q.variants(),
+            vec!["http://www.a.example/x_y", "http://www.a.example/x\\_y"]
+        );
         q.raw = Some("www.a.example/x".into());
         assert_eq!(q.variants().len(), 1);
     }

@@ -147,7 +147,11 @@ pub fn ranked<'a>(captures: &'a [Capture], target: Option<&Target>) -> Vec<&'a C
     let mut good: Vec<&Capture> = captures
         .iter()
         .filter(|c| c.status.is_some_and(is_good) && timestamp_day(&c.timestamp).is_some())
-        .filter(|c| c.digest.as_deref().is_none_or(|d| !error_digests.contains(d)))
+        .filter(|c| {
+            c.digest
+                .as_deref()
+                .is_none_or(|d| !error_digests.contains(d))
+        })
         .collect();
     // Newest first; 14-digit timestamps order as strings.
     good.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
@@ -195,7 +199,10 @@ mod tests {
         assert_eq!(match_key("http://a.example/"), "a.example");
         assert_eq!(match_key("http://a.example"), "a.example");
         assert_eq!(match_key("http://www.com/x"), "www.com/x");
-        assert_ne!(match_key("http://a.example/x"), match_key("http://b.example/x"));
+        assert_ne!(
+            match_key("http://a.example/x"),
+            match_key("http://b.example/x")
+        );
     }
 
     #[test]
@@ -206,25 +213,46 @@ mod tests {
             cap("20170311000000", 404, "E"),
         ];
         let t = target(2017, 3, 10);
-        assert_eq!(best(&caps, Some(&t)).map(|c| c.timestamp.as_str()), Some("20170101000000"));
+        assert_eq!(
+            best(&caps, Some(&t)).map(|c| c.timestamp.as_str()),
+            Some("20170101000000")
+        );
     }
 
     #[test]
     fn before_is_preferred_over_a_closer_after() {
-        let caps = [cap("20160101000000", 200, "A"), cap("20170311000000", 200, "B")];
+        let caps = [
+            cap("20160101000000", 200, "A"),
+            cap("20170311000000", 200, "B"),
+        ];
         let t = target(2017, 3, 9);
-        assert_eq!(best(&caps, Some(&t)).map(|c| c.timestamp.as_str()), Some("20160101000000"));
+        assert_eq!(
+            best(&caps, Some(&t)).map(|c| c.timestamp.as_str()),
+            Some("20160101000000")
+        );
     }
 
     #[test]
     fn one_day_of_slack_counts_as_before() {
-        let caps = [cap("20160101000000", 200, "A"), cap("20170310120000", 200, "B")];
+        let caps = [
+            cap("20160101000000", 200, "A"),
+            cap("20170310120000", 200, "B"),
+        ];
         let t = target(2017, 3, 9);
         let b = best(&caps, Some(&t)).map(|c| c.timestamp.clone());
         assert_eq!(b.as_deref(), Some("20170310120000"));
-        assert_eq!(t.relate(Date::new(2017, 3, 10).unwrap()), (Relation::Before, 1));
-        assert_eq!(t.relate(Date::new(2017, 3, 11).unwrap()), (Relation::After, 2));
-        assert_eq!(t.relate(Date::new(2017, 3, 1).unwrap()), (Relation::Before, 8));
+        assert_eq!(
+            t.relate(Date::new(2017, 3, 10).unwrap()),
+            (Relation::Before, 1)
+        );
+        assert_eq!(
+            t.relate(Date::new(2017, 3, 11).unwrap()),
+            (Relation::After, 2)
+        );
+        assert_eq!(
+            t.relate(Date::new(2017, 3, 1).unwrap()),
+            (Relation::Before, 8)
+        );
     }
 
     #[test]
@@ -235,7 +263,10 @@ mod tests {
             cap("20150101000000", 301, "R"),
         ];
         let t = target(2017, 3, 9);
-        let r: Vec<&str> = ranked(&caps, Some(&t)).iter().map(|c| c.timestamp.as_str()).collect();
+        let r: Vec<&str> = ranked(&caps, Some(&t))
+            .iter()
+            .map(|c| c.timestamp.as_str())
+            .collect();
         assert_eq!(r, vec!["20180101000000", "20190101000000"]);
     }
 
@@ -246,7 +277,10 @@ mod tests {
             cap("20200101000000", 503, "X"),
             cap("20180101000000", 200, "B"),
         ];
-        assert_eq!(best(&caps, None).map(|c| c.timestamp.as_str()), Some("20190101000000"));
+        assert_eq!(
+            best(&caps, None).map(|c| c.timestamp.as_str()),
+            Some("20190101000000")
+        );
     }
 
     #[test]
@@ -258,8 +292,14 @@ mod tests {
             cap("20170201000000", 302, "R"),
         ];
         let t = target(2017, 3, 5);
-        assert_eq!(best(&caps, Some(&t)).map(|c| c.timestamp.as_str()), Some("20170101000000"));
-        assert_eq!(best(&caps, None).map(|c| c.timestamp.as_str()), Some("20170101000000"));
+        assert_eq!(
+            best(&caps, Some(&t)).map(|c| c.timestamp.as_str()),
+            Some("20170101000000")
+        );
+        assert_eq!(
+            best(&caps, None).map(|c| c.timestamp.as_str()),
+            Some("20170101000000")
+        );
     }
 
     #[test]
@@ -270,15 +310,24 @@ mod tests {
             cap("20170103000000", 200, "G"),
         ];
         let t = target(2017, 3, 5);
-        assert_eq!(best(&caps, Some(&t)).map(|c| c.timestamp.as_str()), Some("20170103000000"));
+        assert_eq!(
+            best(&caps, Some(&t)).map(|c| c.timestamp.as_str()),
+            Some("20170103000000")
+        );
     }
 
     #[test]
     fn month_precision_covers_the_month() {
         let t = Target::from_cited(CitedDate::ym(2013, 7).unwrap());
         assert_eq!(t.cutoff_timestamp(), "20130801235959");
-        assert_eq!(t.relate(Date::new(2013, 7, 20).unwrap()), (Relation::Before, 0));
-        assert_eq!(t.relate(Date::new(2013, 6, 30).unwrap()), (Relation::Before, 1));
+        assert_eq!(
+            t.relate(Date::new(2013, 7, 20).unwrap()),
+            (Relation::Before, 0)
+        );
+        assert_eq!(
+            t.relate(Date::new(2013, 6, 30).unwrap()),
+            (Relation::Before, 1)
+        );
     }
 
     #[test]

@@ -79,7 +79,13 @@ impl Window {
     }
 
     /// Records a 429 at `now`; returns false when the endpoint is now tripped.
-    pub fn too_many(&mut self, now: Instant, retry_after: Option<Duration>, backoff: Duration, max: u32) -> bool {
+    pub fn too_many(
+        &mut self,
+        now: Instant,
+        retry_after: Option<Duration>,
+        backoff: Duration,
+        max: u32,
+    ) -> bool {
         self.strikes += 1;
         if self.strikes >= max {
             self.tripped = true;
@@ -202,7 +208,11 @@ mod tests {
         }
         assert_eq!(sends.len(), 18, "3 per 10 s over 60 s");
         for (i, &a) in sends.iter().enumerate() {
-            let in_window = sends.iter().skip(i).take_while(|&&b| b - a < 10 * S).count();
+            let in_window = sends
+                .iter()
+                .skip(i)
+                .take_while(|&&b| b - a < 10 * S)
+                .count();
             assert!(in_window <= 3, "window at {i} holds {in_window}");
         }
     }

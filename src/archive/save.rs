@@ -65,13 +65,21 @@ enum Submitted {
 
 fn auth(archive: &Archive, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
     match &archive.cfg.ia_keys {
-        Some((access, secret)) => req.header(reqwest::header::AUTHORIZATION, format!("LOW {access}:{secret}")),
+        Some((access, secret)) => req.header(
+            reqwest::header::AUTHORIZATION,
+            format!("LOW {access}:{secret}"),
+        ),
         None => req,
     }
 }
 
 async fn submit(archive: &Archive, url: &str) -> Result<Submitted, Fail> {
-    let save_url = archive.cfg.save_url.as_str().trim_end_matches('/').to_string();
+    let save_url = archive
+        .cfg
+        .save_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     let resp = if archive.cfg.ia_keys.is_some() {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("url", url)
@@ -81,7 +89,10 @@ async fn submit(archive: &Archive, url: &str) -> Result<Submitted, Fail> {
             .send(Endpoint::Save, |c| {
                 auth(archive, c.post(save_url.as_str()))
                     .header(reqwest::header::ACCEPT, "application/json")
-                    .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .header(
+                        reqwest::header::CONTENT_TYPE,
+                        "application/x-www-form-urlencoded",
+                    )
                     .body(body.clone())
             })
             .await?
@@ -89,7 +100,10 @@ async fn submit(archive: &Archive, url: &str) -> Result<Submitted, Fail> {
         let get = format!("{save_url}/{url}");
         archive
             .http
-            .send(Endpoint::Save, |c| c.get(get.as_str()).header(reqwest::header::ACCEPT, "application/json"))
+            .send(Endpoint::Save, |c| {
+                c.get(get.as_str())
+                    .header(reqwest::header::ACCEPT, "application/json")
+            })
             .await?
     };
     if resp.status().is_redirection() {
@@ -101,10 +115,16 @@ async fn submit(archive: &Archive, url: &str) -> Result<Submitted, Fail> {
             .unwrap_or_default();
         return match replay_timestamp(location) {
             Some(ts) => Ok(Submitted::Done(SaveOutcome::Saved {
-                url: resp.url().join(location).map(|u| u.to_string()).unwrap_or_default(),
+                url: resp
+                    .url()
+                    .join(location)
+                    .map(|u| u.to_string())
+                    .unwrap_or_default(),
                 timestamp: ts,
             })),
-            None => Err(Fail::Failed(format!("Save Page Now redirected to {location:?}"))),
+            None => Err(Fail::Failed(format!(
+                "Save Page Now redirected to {location:?}"
+            ))),
         };
     }
     let text = text_ok(resp, "Save Page Now").await?;
@@ -131,7 +151,8 @@ pub async fn poll(archive: &Archive, job_id: &str) -> SaveOutcome {
             let resp = archive
                 .http
                 .send(Endpoint::SaveStatus, |c| {
-                    auth(archive, c.get(status_url.as_str())).header(reqwest::header::ACCEPT, "application/json")
+                    auth(archive, c.get(status_url.as_str()))
+                        .header(reqwest::header::ACCEPT, "application/json")
                 })
                 .await?;
             let text = text_ok(resp, "Save Page Now status").await?;
@@ -199,7 +220,8 @@ mod tests {
     #[test]
     fn job_ids_are_found_in_pages() {
         assert_eq!(
-            job_id_in_html(r#"<script>spn.watchJob("spn2-9a8b7c", "/_static/")</script>"#).as_deref(),
+            job_id_in_html(r#"<script>spn.watchJob("spn2-9a8b7c", "/_static/")</script>"#)
+                .as_deref(),
             Some("spn2-9a8b7c")
         );
         assert_eq!(job_id_in_html("spn2-"), None);
@@ -210,7 +232,10 @@ mod tests {
     fn error_messages_combine_both_fields() {
         let v: Value = serde_json::json!({"status":"error","status_ext":"error:not-found","message":"Not found"});
         assert_eq!(error_message(&v), "error:not-found: Not found");
-        assert_eq!(error_message(&serde_json::json!({})), "Save Page Now failed without a message");
+        assert_eq!(
+            error_message(&serde_json::json!({})),
+            "Save Page Now failed without a message"
+        );
         assert_eq!(
             replay_timestamp("/web/20240101120000/http://a.example/").as_deref(),
             Some("20240101120000")

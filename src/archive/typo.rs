@@ -15,19 +15,33 @@ use url::Url;
 /// Whether two strings are at most one edit apart (transpositions count as one).
 pub fn within_one_edit(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let (short, long) = if a.len() <= b.len() { (&a, &b) } else { (&b, &a) };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
     if long.len() - short.len() > 1 {
         return false;
     }
-    let prefix = short.iter().zip(long.iter()).take_while(|(x, y)| x == y).count();
-    let (s, l) = (short.get(prefix..).unwrap_or_default(), long.get(prefix..).unwrap_or_default());
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (s, l) = (
+        short.get(prefix..).unwrap_or_default(),
+        long.get(prefix..).unwrap_or_default(),
+    );
     if s.is_empty() {
         return l.len() <= 1;
     }
     if s.len() == l.len() {
         // Substitution, or a transposition of the first two differing chars.
         let subst = s.get(1..) == l.get(1..);
-        let swap = s.len() >= 2 && s.first() == l.get(1) && s.get(1) == l.first() && s.get(2..) == l.get(2..);
+        let swap = s.len() >= 2
+            && s.first() == l.get(1)
+            && s.get(1) == l.first()
+            && s.get(2..) == l.get(2..);
         return subst || swap;
     }
     // One insertion in the longer one.
@@ -36,7 +50,11 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
 
 fn bare_host(url: &str) -> Option<String> {
     let host = Url::parse(url).ok()?.host_str()?.to_ascii_lowercase();
-    Some(host.strip_prefix("www.").map(str::to_string).unwrap_or(host))
+    Some(
+        host.strip_prefix("www.")
+            .map(str::to_string)
+            .unwrap_or(host),
+    )
 }
 
 /// Suggestions for a dead URL: the same URL with its host replaced by each
@@ -48,7 +66,9 @@ pub fn suggestions<'a>(dead: &str, others: impl IntoIterator<Item = &'a str>) ->
     let Some(host) = bare_host(dead) else {
         return Vec::new();
     };
-    let had_www = url.host_str().is_some_and(|h| h.to_ascii_lowercase().starts_with("www."));
+    let had_www = url
+        .host_str()
+        .is_some_and(|h| h.to_ascii_lowercase().starts_with("www."));
     let near: BTreeSet<String> = others
         .into_iter()
         .filter_map(bare_host)
@@ -87,8 +107,14 @@ mod tests {
             "http://www.qstheory.cn/dukan/qs/2018-02/15/c_1122402297.htm",
             "http://www.xinhuanet.com/politics/2017-03/24/c_1120691230.htm",
         ];
-        let s = suggestions("http://www.qsttheory.cn/dukan/hqwg/2014-09/10/c_1112427212.htm", others);
-        assert_eq!(s, vec!["http://www.qstheory.cn/dukan/hqwg/2014-09/10/c_1112427212.htm"]);
+        let s = suggestions(
+            "http://www.qsttheory.cn/dukan/hqwg/2014-09/10/c_1112427212.htm",
+            others,
+        );
+        assert_eq!(
+            s,
+            vec!["http://www.qstheory.cn/dukan/hqwg/2014-09/10/c_1112427212.htm"]
+        );
         assert!(suggestions("http://www.xinhuanet.com/x", others).is_empty());
         assert!(suggestions("not a url", others).is_empty());
     }

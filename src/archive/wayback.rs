@@ -160,8 +160,10 @@ async fn probe_errors(archive: &Archive, jobs: &mut [Job<'_>]) {
         if job.doubtful || !job.risky() {
             continue;
         }
-        let (Some(c), Some(url)) = (job.cands.first(), job.variants.get(job.cands.first().map_or(0, |c| c.variant)))
-        else {
+        let (Some(c), Some(url)) = (
+            job.cands.first(),
+            job.variants.get(job.cands.first().map_or(0, |c| c.variant)),
+        ) else {
             continue;
         };
         lines.push(Line {
@@ -179,10 +181,12 @@ async fn probe_errors(archive: &Archive, jobs: &mut [Job<'_>]) {
     for (j, answer) in owners.into_iter().zip(answers) {
         let Some(job) = jobs.get_mut(j) else { continue };
         job.doubtful = match answer {
-            Ok(Answer::Snapshot { timestamp, .. }) => match (&job.target, pick::timestamp_day(&timestamp)) {
-                (Some(t), Some(day)) => day > t.cutoff(),
-                _ => true,
-            },
+            Ok(Answer::Snapshot { timestamp, .. }) => {
+                match (&job.target, pick::timestamp_day(&timestamp)) {
+                    (Some(t), Some(day)) => day > t.cutoff(),
+                    _ => true,
+                }
+            }
             Ok(Answer::Nothing) => false,
             // Could not tell: the digest check decides.
             Ok(Answer::Unanswered) | Err(_) => true,
@@ -258,7 +262,11 @@ async fn check_replay(archive: &Archive, job: &Job<'_>, c: &Cand) -> bool {
         return false;
     };
     let replay = format!("{}{}id_/{}", archive.cfg.replay, c.timestamp, url);
-    let Ok(resp) = archive.http.send(Endpoint::Replay, |cl| cl.get(replay.as_str())).await else {
+    let Ok(resp) = archive
+        .http
+        .send(Endpoint::Replay, |cl| cl.get(replay.as_str()))
+        .await
+    else {
         return false;
     };
     if resp.status().as_u16() != 200 {
@@ -272,7 +280,9 @@ async fn check_replay(archive: &Archive, job: &Job<'_>, c: &Cand) -> bool {
     match (dated, pick::timestamp_day(&c.timestamp)) {
         (Some(when), Some(day)) => {
             let got = when.to_zoned(jiff::tz::TimeZone::UTC).date();
-            got.until(day).map(|s| s.get_days().abs() <= 1).unwrap_or(false)
+            got.until(day)
+                .map(|s| s.get_days().abs() <= 1)
+                .unwrap_or(false)
         }
         _ => false,
     }

@@ -34,7 +34,8 @@ pub fn run(args: ArchiveArgs) -> Result<Exit> {
         .transpose()?;
     let mut cfg = ArchiveConfig::default().keys_from_env();
     if let Some(base) = &args.wayback_url {
-        let base = url::Url::parse(base).with_context(|| format!("--wayback-url {base:?} is not a URL"))?;
+        let base = url::Url::parse(base)
+            .with_context(|| format!("--wayback-url {base:?} is not a URL"))?;
         cfg = cfg.with_wayback_base(&base)?;
     }
     let archive = Archive::new(cfg)?;
@@ -71,7 +72,9 @@ pub fn run(args: ArchiveArgs) -> Result<Exit> {
 async fn not_archived_within(archive: &Archive, urls: Vec<String>, days: i64) -> Vec<String> {
     let queries: Vec<Query> = urls.iter().map(|u| Query::new(u.as_str(), None)).collect();
     let outcomes = archive.lookup_many(&queries).await;
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     urls.into_iter()
         .zip(outcomes)
         .filter(|(_, o)| match o {
@@ -88,7 +91,9 @@ async fn not_archived_within(archive: &Archive, urls: Vec<String>, days: i64) ->
 fn parse_age(s: &str) -> Result<i64> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: i64 = num.parse().with_context(|| format!("{s:?}: expected a number and d, w, m or y"))?;
+    let n: i64 = num
+        .parse()
+        .with_context(|| format!("{s:?}: expected a number and d, w, m or y"))?;
     let per = match unit {
         "d" | "" => 1,
         "w" => 7,

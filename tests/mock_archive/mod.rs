@@ -66,7 +66,9 @@ pub struct Mock {
 /// The mock's canonical key of a URL.
 pub fn key(url: &str) -> String {
     let u = url.split('#').next().unwrap_or("").to_lowercase();
-    let u = u.trim_start_matches("http://").trim_start_matches("https://");
+    let u = u
+        .trim_start_matches("http://")
+        .trim_start_matches("https://");
     let u = u.strip_prefix("www.").unwrap_or(u);
     u.trim_end_matches('/').to_string()
 }
@@ -83,7 +85,9 @@ impl Mock {
         let m = mock.clone();
         tokio::spawn(async move {
             loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
                 let m = m.clone();
                 tokio::spawn(async move {
                     let svc = hyper::service::service_fn(move |req| {
@@ -104,11 +108,23 @@ impl Mock {
     }
 
     pub fn add(&self, url: &str, caps: Vec<Cap>) {
-        self.state.lock().unwrap().captures.entry(key(url)).or_default().extend(caps);
+        self.state
+            .lock()
+            .unwrap()
+            .captures
+            .entry(key(url))
+            .or_default()
+            .extend(caps);
     }
 
     pub fn add_mementos(&self, url: &str, caps: Vec<Cap>) {
-        self.state.lock().unwrap().mementos.entry(key(url)).or_default().extend(caps);
+        self.state
+            .lock()
+            .unwrap()
+            .mementos
+            .entry(key(url))
+            .or_default()
+            .extend(caps);
     }
 
     /// The next `n` requests to `endpoint` get a 429 (with `Retry-After` if given).
@@ -128,12 +144,21 @@ impl Mock {
     pub fn script_save(&self, url: &str, pending_polls: u32, result: Result<&str, &str>) {
         self.state.lock().unwrap().save_results.insert(
             url.into(),
-            (pending_polls, result.map(str::to_string).map_err(str::to_string)),
+            (
+                pending_polls,
+                result.map(str::to_string).map_err(str::to_string),
+            ),
         );
     }
 
     pub fn count(&self, endpoint: &str) -> usize {
-        self.state.lock().unwrap().log.iter().filter(|(e, _, _)| e == endpoint).count()
+        self.state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|(e, _, _)| e == endpoint)
+            .count()
     }
 
     pub fn total(&self) -> usize {
@@ -142,12 +167,20 @@ impl Mock {
 
     pub fn times(&self, endpoint: &str) -> Vec<Instant> {
         let s = self.state.lock().unwrap();
-        s.log.iter().filter(|(e, _, _)| e == endpoint).map(|(_, t, _)| *t).collect()
+        s.log
+            .iter()
+            .filter(|(e, _, _)| e == endpoint)
+            .map(|(_, t, _)| *t)
+            .collect()
     }
 
     pub fn requests(&self, endpoint: &str) -> Vec<String> {
         let s = self.state.lock().unwrap();
-        s.log.iter().filter(|(e, _, _)| e == endpoint).map(|(_, _, r)| r.clone()).collect()
+        s.log
+            .iter()
+            .filter(|(e, _, _)| e == endpoint)
+            .map(|(_, _, r)| r.clone())
+            .collect()
     }
 
     async fn handle(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
@@ -155,7 +188,12 @@ impl Mock {
         let query = req.uri().query().unwrap_or("").to_string();
         let method = req.method().clone();
         let headers = req.headers().clone();
-        let body = req.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+        let body = req
+            .into_body()
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
         let body = String::from_utf8_lossy(&body).to_string();
         let endpoint = if path.starts_with("/wayback/available") {
             "availability"
@@ -176,23 +214,34 @@ impl Mock {
         } else {
             "other"
         };
-        let full = if query.is_empty() { path.clone() } else { format!("{path}?{query}") };
+        let full = if query.is_empty() {
+            path.clone()
+        } else {
+            format!("{path}?{query}")
+        };
         let scripted = {
             let mut s = self.state.lock().unwrap();
-            s.log.push((endpoint.into(), Instant::now(), format!("{method} {full}\n{body}")));
+            s.log.push((
+                endpoint.into(),
+                Instant::now(),
+                format!("{method} {full}\n{body}"),
+            ));
             s.fail.get_mut(endpoint).and_then(|q| q.pop_front())
         };
         if let Some(retry_after) = scripted {
             let mut r = resp(429, "slow down");
             if let Some(s) = retry_after {
-                r.headers_mut().insert("retry-after", s.to_string().parse().unwrap());
+                r.headers_mut()
+                    .insert("retry-after", s.to_string().parse().unwrap());
             }
             return r;
         }
         let get = |k: &str| header(&headers, k);
         match endpoint {
             "availability" if method == hyper::Method::POST => {
-                if !self.state.lock().unwrap().batch || get("wayback-api-version").as_deref() != Some("2") {
+                if !self.state.lock().unwrap().batch
+                    || get("wayback-api-version").as_deref() != Some("2")
+                {
                     return resp(405, "no batch");
                 }
                 let results: Vec<serde_json::Value> = body
@@ -208,7 +257,10 @@ impl Mock {
             "save" => self.save(&method, &path, &body, get("authorization")),
             "status" => self.status(&path),
             "timemap" => self.timemap(path.trim_start_matches("/timemap/")),
-            "timegate" => self.timegate(path.trim_start_matches("/timegate/"), get("accept-datetime")),
+            "timegate" => self.timegate(
+                path.trim_start_matches("/timegate/"),
+                get("accept-datetime"),
+            ),
             "memento" => self.memento(path.trim_start_matches("/memento/")),
             _ => resp(404, "not here"),
         }
@@ -225,7 +277,11 @@ impl Mock {
         let mut caps: Vec<&Cap> = s
             .captures
             .get(&key(&url))
-            .map(|v| v.iter().filter(|c| statuses.is_empty() || statuses.contains(&c.status)).collect())
+            .map(|v| {
+                v.iter()
+                    .filter(|c| statuses.is_empty() || statuses.contains(&c.status))
+                    .collect()
+            })
             .unwrap_or_default();
         caps.sort_by(|a, b| a.ts.cmp(&b.ts));
         let ts = one("timestamp");
@@ -256,8 +312,17 @@ impl Mock {
         let mut caps: Vec<Cap> = s.captures.get(&key(&url)).cloned().unwrap_or_default();
         caps.sort_by(|a, b| a.ts.cmp(&b.ts));
         if one("sort").as_deref() == Some("closest") {
-            let t: i64 = one("closest").and_then(|t| t.get(..8).and_then(|d| d.parse().ok())).unwrap_or(0);
-            caps.sort_by_key(|c| (c.ts.get(..8).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0) - t).abs());
+            let t: i64 = one("closest")
+                .and_then(|t| t.get(..8).and_then(|d| d.parse().ok()))
+                .unwrap_or(0);
+            caps.sort_by_key(|c| {
+                (c.ts
+                    .get(..8)
+                    .and_then(|d| d.parse::<i64>().ok())
+                    .unwrap_or(0)
+                    - t)
+                    .abs()
+            });
         }
         let limit: i64 = one("limit").and_then(|l| l.parse().ok()).unwrap_or(10_000);
         if limit < 0 {
@@ -269,45 +334,92 @@ impl Mock {
         if caps.is_empty() {
             return resp(200, "");
         }
-        let mut rows = vec![serde_json::json!(["timestamp", "original", "statuscode", "digest"])];
-        rows.extend(caps.iter().map(|c| serde_json::json!([c.ts, url, c.status.to_string(), c.digest])));
+        let mut rows = vec![serde_json::json!([
+            "timestamp",
+            "original",
+            "statuscode",
+            "digest"
+        ])];
+        rows.extend(
+            caps.iter()
+                .map(|c| serde_json::json!([c.ts, url, c.status.to_string(), c.digest])),
+        );
         json(serde_json::Value::Array(rows))
     }
 
     fn replay(&self, path: &str) -> Response<Full<Bytes>> {
         let rest = path.trim_start_matches("/web/");
-        let Some((ts, url)) = rest.split_once('/') else { return resp(404, "") };
+        let Some((ts, url)) = rest.split_once('/') else {
+            return resp(404, "");
+        };
         let ts = ts.trim_end_matches("id_");
         let s = self.state.lock().unwrap();
-        let Some(c) = s.captures.get(&key(url)).and_then(|v| v.iter().find(|c| c.ts == ts)).cloned() else {
+        let Some(c) = s
+            .captures
+            .get(&key(url))
+            .and_then(|v| v.iter().find(|c| c.ts == ts))
+            .cloned()
+        else {
             return resp(404, "not in archive");
         };
         let when = stamp_to_http(&c.ts, c.replay_skew_days);
-        let mut r = resp(if c.status >= 300 && c.status < 400 { 302 } else { c.status }, "captured page");
-        r.headers_mut().insert("memento-datetime", when.parse().unwrap());
+        let mut r = resp(
+            if c.status >= 300 && c.status < 400 {
+                302
+            } else {
+                c.status
+            },
+            "captured page",
+        );
+        r.headers_mut()
+            .insert("memento-datetime", when.parse().unwrap());
         r
     }
 
-    fn save(&self, method: &hyper::Method, path: &str, body: &str, auth: Option<String>) -> Response<Full<Bytes>> {
+    fn save(
+        &self,
+        method: &hyper::Method,
+        path: &str,
+        body: &str,
+        auth: Option<String>,
+    ) -> Response<Full<Bytes>> {
         let url = if method == hyper::Method::POST {
             if !auth.is_some_and(|a| a.starts_with("LOW ") && a.contains(':')) {
                 return resp(401, "keys needed");
             }
-            form(body).get("url").and_then(|v| v.first()).cloned().unwrap_or_default()
+            form(body)
+                .get("url")
+                .and_then(|v| v.first())
+                .cloned()
+                .unwrap_or_default()
         } else {
             path.trim_start_matches("/save/").to_string()
         };
         let mut s = self.state.lock().unwrap();
         let Some((polls, result)) = s.save_results.get(&url).cloned() else {
-            return json(serde_json::json!({"status":"error","status_ext":"error:invalid-url-syntax","message":"bad"}));
+            return json(
+                serde_json::json!({"status":"error","status_ext":"error:invalid-url-syntax","message":"bad"}),
+            );
         };
         s.next_job += 1;
         let id = format!("spn2-{:04x}", s.next_job);
-        s.jobs.insert(id.clone(), Job { url: url.clone(), pending_polls: polls, result });
+        s.jobs.insert(
+            id.clone(),
+            Job {
+                url: url.clone(),
+                pending_polls: polls,
+                result,
+            },
+        );
         if method == hyper::Method::POST {
             json(serde_json::json!({"url": url, "job_id": id}))
         } else {
-            resp(200, &format!("<html><script>spn.watchJob(\"{id}\", \"/_static/\",6000);</script></html>"))
+            resp(
+                200,
+                &format!(
+                    "<html><script>spn.watchJob(\"{id}\", \"/_static/\",6000);</script></html>"
+                ),
+            )
         }
     }
 
@@ -322,14 +434,20 @@ impl Mock {
             return json(serde_json::json!({"status":"pending","job_id": id}));
         }
         match &job.result {
-            Ok(ts) => json(serde_json::json!({"status":"success","timestamp": ts,"original_url": job.url,"job_id": id})),
-            Err(e) => json(serde_json::json!({"status":"error","status_ext": e,"message":"capture failed","job_id": id})),
+            Ok(ts) => json(
+                serde_json::json!({"status":"success","timestamp": ts,"original_url": job.url,"job_id": id}),
+            ),
+            Err(e) => json(
+                serde_json::json!({"status":"error","status_ext": e,"message":"capture failed","job_id": id}),
+            ),
         }
     }
 
     fn timemap(&self, url: &str) -> Response<Full<Bytes>> {
         let s = self.state.lock().unwrap();
-        let Some(caps) = s.mementos.get(&key(url)) else { return resp(404, "") };
+        let Some(caps) = s.mementos.get(&key(url)) else {
+            return resp(404, "");
+        };
         let mut lines = vec![format!("<{url}>; rel=\"original\"")];
         for c in caps {
             lines.push(format!(
@@ -344,8 +462,12 @@ impl Mock {
 
     fn timegate(&self, url: &str, accept: Option<String>) -> Response<Full<Bytes>> {
         let s = self.state.lock().unwrap();
-        let Some(caps) = s.mementos.get(&key(url)) else { return resp(404, "") };
-        let want = accept.and_then(|a| http_to_stamp(&a)).unwrap_or_else(|| "99999999999999".into());
+        let Some(caps) = s.mementos.get(&key(url)) else {
+            return resp(404, "");
+        };
+        let want = accept
+            .and_then(|a| http_to_stamp(&a))
+            .unwrap_or_else(|| "99999999999999".into());
         let best = caps.iter().min_by_key(|c| {
             let d = |x: &str| x.get(..8).and_then(|d| d.parse::<i64>().ok()).unwrap_or(0);
             (d(&c.ts) - d(&want)).abs()
@@ -354,18 +476,26 @@ impl Mock {
         let mut r = resp(302, "");
         let loc = format!("http://{}/memento/{}/{url}", self.addr, c.ts);
         r.headers_mut().insert("location", loc.parse().unwrap());
-        r.headers_mut().insert("vary", "accept-datetime".parse().unwrap());
+        r.headers_mut()
+            .insert("vary", "accept-datetime".parse().unwrap());
         r
     }
 
     fn memento(&self, rest: &str) -> Response<Full<Bytes>> {
-        let Some((ts, url)) = rest.split_once('/') else { return resp(404, "") };
+        let Some((ts, url)) = rest.split_once('/') else {
+            return resp(404, "");
+        };
         let s = self.state.lock().unwrap();
-        let Some(c) = s.mementos.get(&key(url)).and_then(|v| v.iter().find(|c| c.ts == ts)) else {
+        let Some(c) = s
+            .mementos
+            .get(&key(url))
+            .and_then(|v| v.iter().find(|c| c.ts == ts))
+        else {
             return resp(404, "");
         };
         let mut r = resp(c.status, "memento");
-        r.headers_mut().insert("memento-datetime", stamp_to_http(&c.ts, 0).parse().unwrap());
+        r.headers_mut()
+            .insert("memento-datetime", stamp_to_http(&c.ts, 0).parse().unwrap());
         r
     }
 }
@@ -390,7 +520,8 @@ fn resp(status: u16, body: &str) -> Response<Full<Bytes>> {
 
 fn json(v: serde_json::Value) -> Response<Full<Bytes>> {
     let mut r = resp(200, &v.to_string());
-    r.headers_mut().insert("content-type", "application/json".parse().unwrap());
+    r.headers_mut()
+        .insert("content-type", "application/json".parse().unwrap());
     r
 }
 
@@ -407,6 +538,12 @@ pub fn stamp_to_http(ts: &str, skew_days: i64) -> String {
 }
 
 fn http_to_stamp(s: &str) -> Option<String> {
-    let t = jiff::fmt::rfc2822::DateTimeParser::new().parse_timestamp(s).ok()?;
-    Some(t.to_zoned(jiff::tz::TimeZone::UTC).strftime("%Y%m%d%H%M%S").to_string())
+    let t = jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(s)
+        .ok()?;
+    Some(
+        t.to_zoned(jiff::tz::TimeZone::UTC)
+            .strftime("%Y%m%d%H%M%S")
+            .to_string(),
+    )
 }
