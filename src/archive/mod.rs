@@ -101,13 +101,15 @@ impl Query {
     }
 }
 
-/// Whether a snapshot predates the cited date (within a day of slack).
+/// Whether a snapshot predates the cited date (within a day of slack). Without
+/// a cited date there is nothing to flag: the newest good capture is `Before`
+/// with `distance_days: null`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Relation {
     /// Taken on or before the cited date: shows what the author saw.
     Before,
-    /// Taken after the cited date (flagged in reports), or no date was cited.
+    /// Taken after the cited date: flagged "after the cited date" in reports.
     After,
 }
 
