@@ -31,6 +31,8 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Check every cited URL and report dead, moved, blocked and unreachable sources.
     Check(CheckArgs),
+    /// Submit cited sources to the Wayback Machine's Save Page Now.
+    Archive(ArchiveArgs),
 }
 
 /// Options shared by every subcommand that reads documents.
@@ -168,4 +170,24 @@ pub struct CheckArgs {
     /// Hide the progress bar (it is shown only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+}
+
+/// `citecheck archive`.
+#[derive(Debug, Args)]
+pub struct ArchiveArgs {
+    /// The documents.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// List what would be submitted, submit nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Skip URLs with a good capture newer than this (`30d`, `6m`, `1y`).
+    #[arg(long, value_name = "AGE")]
+    pub if_not_archived_within: Option<String>,
+    /// Wayback Machine base URL (a self-hosted pywb/OpenWayback, or a mock).
+    #[arg(long, value_name = "URL")]
+    pub wayback_url: Option<String>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

@@ -11,17 +11,24 @@
 //! * [`repair`] undoes the damage converters do to URLs, rule by named rule;
 //! * [`check`] fetches every distinct URL once, politely, and [`classify`]
 //!   judges what came back;
+//! * [`archive`] finds the Wayback (or Memento) capture that shows what a dead
+//!   citation cited;
+//! * [`store`] remembers past checks and archive look-ups between runs;
+//! * [`report`] renders results; [`fix`] writes archive links back into documents;
 //! * [`citation`] holds the types all stages share.
 
+pub mod archive;
 pub mod check;
 pub mod citation;
 pub mod classify;
 pub mod error;
 pub mod extract;
+pub mod fix;
 pub mod input;
 pub mod progress;
 pub mod repair;
 pub mod report;
+pub mod store;
 
 pub use citation::{Citation, CitationKind, CitedDate, Format};
 pub use error::Error;

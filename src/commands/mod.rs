@@ -1,6 +1,7 @@
 //! The subcommands, each turning its arguments into library calls and
 //! returning the exit status.
 
+pub mod archive;
 pub mod check;
 pub mod extract;
 
@@ -35,6 +36,7 @@ pub fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Extract(args) => extract::run(args),
         Command::Check(args) => check::run(args),
+        Command::Archive(args) => archive::run(args),
     }
 }
 

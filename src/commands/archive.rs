@@ -1,0 +1,120 @@
+//! `citecheck archive`: submit cited sources to Save Page Now before they die.
+//!
+//! Until `check` results exist this works on every cited URL from
+//! extraction (deduplicated as the archive matches them), not only on live
+//! ones. `--if-not-archived-within` spends one batched availability look-up
+//! per 100 URLs to skip those with a recent good capture; `--dry-run` stops
+//! before submitting.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use anyhow::{bail, Context, Result};
+use citecheck::archive::{pick, Archive, ArchiveConfig, Outcome, Query, SaveOutcome};
+
+use super::{read_documents, write_output, Exit};
+use crate::cli::ArchiveArgs;
+
+/// Runs `citecheck archive`.
+pub fn run(args: ArchiveArgs) -> Result<Exit> {
+    let docs = read_documents(&args.input, args.output.quiet)?;
+    let mut seen = HashSet::new();
+    let mut urls = Vec::new();
+    for doc in &docs {
+        for c in citecheck::extract::extract(&doc.name, &doc.text, doc.format) {
+            if seen.insert(pick::match_key(&c.url)) {
+                urls.push(c.url);
+            }
+        }
+    }
+    let within = args
+        .if_not_archived_within
+        .as_deref()
+        .map(parse_age)
+        .transpose()?;
+    let mut cfg = ArchiveConfig::default().keys_from_env();
+    if let Some(base) = &args.wayback_url {
+        let base = url::Url::parse(base)
+            .with_context(|| format!("--wayback-url {base:?} is not a URL"))?;
+        cfg = cfg.with_wayback_base(&base)?;
+    }
+    let archive = Archive::new(cfg)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let report = runtime.block_on(async {
+        let todo = match within {
+            Some(days) => not_archived_within(&archive, urls, days).await,
+            None => urls,
+        };
+        let mut out = String::new();
+        for url in &todo {
+            if args.dry_run {
+                let _ = writeln!(out, "would submit  {url}");
+                continue;
+            }
+            let line = match archive.save(url).await {
+                SaveOutcome::Saved { url: snap, .. } => format!("saved         {url}\n  -> {snap}"),
+                SaveOutcome::Pending { job_id } => format!("pending       {url} (job {job_id})"),
+                SaveOutcome::Failed(why) => format!("failed        {url}: {why}"),
+                SaveOutcome::Deferred(why) => format!("deferred      {url}: {why}"),
+            };
+            let _ = writeln!(out, "{line}");
+        }
+        out
+    });
+    write_output(&args.output, report.as_bytes())?;
+    Ok(Exit::Clean)
+}
+
+/// Keeps the URLs without a good capture newer than `days` days.
+async fn not_archived_within(archive: &Archive, urls: Vec<String>, days: i64) -> Vec<String> {
+    let queries: Vec<Query> = urls.iter().map(|u| Query::new(u.as_str(), None)).collect();
+    let outcomes = archive.lookup_many(&queries).await;
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    urls.into_iter()
+        .zip(outcomes)
+        .filter(|(_, o)| match o {
+            Outcome::Found(s) => pick::timestamp_day(&s.timestamp)
+                .and_then(|d| d.until(today).ok())
+                .is_none_or(|age| i64::from(age.get_days()) > days),
+            _ => true,
+        })
+        .map(|(u, _)| u)
+        .collect()
+}
+
+/// `30d`, `6m`, `1y` (months of 30 days, years of 365) as days.
+fn parse_age(s: &str) -> Result<i64> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: i64 = num
+        .parse()
+        .with_context(|| format!("{s:?}: expected a number and d, w, m or y"))?;
+    let per = match unit {
+        "d" | "" => 1,
+        "w" => 7,
+        "m" => 30,
+        "y" => 365,
+        _ => bail!("{s:?}: unknown unit {unit:?} (use d, w, m or y)"),
+    };
+    Ok(n.saturating_mul(per))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_age;
+
+    #[test]
+    fn ages() {
+        assert_eq!(parse_age("1y").ok(), Some(365));
+        assert_eq!(parse_age("6m").ok(), Some(180));
+        assert_eq!(parse_age("2w").ok(), Some(14));
+        assert_eq!(parse_age("10").ok(), Some(10));
+        assert!(parse_age("y").is_err());
+        assert!(parse_age("3h").is_err());
+    }
+}
