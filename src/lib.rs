@@ -14,6 +14,7 @@
 pub mod citation;
 pub mod error;
 pub mod extract;
+pub mod fix;
 pub mod input;
 pub mod repair;
 pub mod report;
