@@ -14,7 +14,9 @@ const ENV: &str = "CITECHECK_CRASH_FILE";
 
 fn contents() -> (Vec<u8>, Vec<u8>) {
     let old = "old line of the document\n".repeat(120_000).into_bytes();
-    let new = "new line, longer, with CRLF\r\n".repeat(150_000).into_bytes();
+    let new = "new line, longer, with CRLF\r\n"
+        .repeat(150_000)
+        .into_bytes();
     (old, new)
 }
 
@@ -44,8 +46,16 @@ fn crash_leaves_old_or_new() {
     let mut seen_new = false;
     for _ in 0..30 {
         let mut child = Command::new(&exe)
-            .args(["crash_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .args([
+                "crash_child",
+                "--exact",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(ENV, &path)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
             .spawn()
             .expect("spawn child");
         std::thread::sleep(Duration::from_millis(fastrand::u64(20..200)));
@@ -61,5 +71,8 @@ fn crash_leaves_old_or_new() {
         );
         seen_new |= now == new;
     }
-    assert!(seen_new, "the child never completed a write; the test proved nothing");
+    assert!(
+        seen_new,
+        "the child never completed a write; the test proved nothing"
+    );
 }

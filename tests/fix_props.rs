@@ -21,7 +21,8 @@ enum Piece {
 }
 
 fn piece() -> impl Strategy<Value = Piece> {
-    let url = ("[a-z]{1,8}", "[a-zA-Z0-9_./-]{0,12}").prop_map(|(h, p)| format!("http://{h}.org/{p}"));
+    let url =
+        ("[a-z]{1,8}", "[a-zA-Z0-9_./-]{0,12}").prop_map(|(h, p)| format!("http://{h}.org/{p}"));
     prop_oneof![
         "[a-zA-Z,.é中 ]{1,12}".prop_map(Piece::Words),
         prop_oneof![Just("\n"), Just("\r\n"), Just("  \n"), Just("\t\r\n")].prop_map(Piece::Break),

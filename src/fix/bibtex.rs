@@ -12,7 +12,7 @@
 use std::ops::Range;
 
 use super::escape::{bibtex_value, latex_href, line_ending_at, line_start};
-use super::{BibtexField, ArchiveCopy, Edit, FixOptions, Idiom, Site, SkipReason};
+use super::{ArchiveCopy, BibtexField, Edit, FixOptions, Idiom, Site, SkipReason};
 use crate::fix::known::is_archive_url;
 
 /// BibTeX and BibLaTeX databases.
@@ -83,7 +83,8 @@ impl Scan<'_> {
                 b'{' => self.delimited(b'}')?,
                 b'"' => self.delimited(b'"')?,
                 _ => {
-                    let word = self.take_while(|b| b.is_ascii_alphanumeric() || b"_-.:+/".contains(&b));
+                    let word =
+                        self.take_while(|b| b.is_ascii_alphanumeric() || b"_-.:+/".contains(&b));
                     if word.is_empty() {
                         return None;
                     }
@@ -192,8 +193,12 @@ impl Layout {
         let own_line = indent.trim().is_empty();
         let eq = text.get(holder.name.end..holder.value.start).unwrap_or("");
         let before_eq = eq.len() - eq.trim_start().len();
-        let after_eq = eq.get(eq.find('=').map_or(eq.len(), |i| i + 1)..).unwrap_or("");
-        let quoted = text.get(holder.value.clone()).is_some_and(|v| v.starts_with('"'));
+        let after_eq = eq
+            .get(eq.find('=').map_or(eq.len(), |i| i + 1)..)
+            .unwrap_or("");
+        let quoted = text
+            .get(holder.value.clone())
+            .is_some_and(|v| v.starts_with('"'));
         Layout {
             lead: if own_line {
                 format!("{}{indent}", line_ending_at(text, holder.name.start))
@@ -214,7 +219,10 @@ impl Layout {
         } else {
             String::new()
         };
-        format!("{}{name}{pad}={}{}{value}{}", self.lead, self.after_eq, self.open, self.close)
+        format!(
+            "{}{name}{pad}={}{}{value}{}",
+            self.lead, self.after_eq, self.open, self.close
+        )
     }
 }
 
@@ -223,9 +231,15 @@ fn add_fields(text: &str, entry: &Entry, fields: &[String]) -> Edit {
     let inner = text.get(..entry.close).unwrap_or("").trim_end();
     let at = inner.len();
     if inner.ends_with(',') {
-        Edit::insert(at, fields.iter().map(|f| format!("{f},")).collect::<String>())
+        Edit::insert(
+            at,
+            fields.iter().map(|f| format!("{f},")).collect::<String>(),
+        )
     } else {
-        Edit::insert(at, fields.iter().map(|f| format!(",{f}")).collect::<String>())
+        Edit::insert(
+            at,
+            fields.iter().map(|f| format!(",{f}")).collect::<String>(),
+        )
     }
 }
 
@@ -238,20 +252,33 @@ impl Idiom for Bibtex {
         bibtex_value(url)
     }
 
-    fn append(&self, site: &Site, copy: &ArchiveCopy, opts: &FixOptions) -> Result<Vec<Edit>, SkipReason> {
+    fn append(
+        &self,
+        site: &Site,
+        copy: &ArchiveCopy,
+        opts: &FixOptions,
+    ) -> Result<Vec<Edit>, SkipReason> {
         let text = site.text;
         let entry = entry(site).ok_or(SkipReason::Unsupported("cannot parse the BibTeX entry"))?;
         let holder = entry
             .fields
             .iter()
             .find(|f| f.value.start <= site.c.span.start && site.c.span.end <= f.value.end)
-            .ok_or(SkipReason::Unsupported("the URL is not in a field of the entry"))?;
+            .ok_or(SkipReason::Unsupported(
+                "the URL is not in a field of the entry",
+            ))?;
         let layout = Layout::learn(text, holder);
-        let sentence = format!("Archived at \\url{{{}}} on {}", latex_href(&bibtex_value(copy.url)), copy.date);
+        let sentence = format!(
+            "Archived at \\url{{{}}} on {}",
+            latex_href(&bibtex_value(copy.url)),
+            copy.date
+        );
         match opts.bibtex_archive_field {
             BibtexField::ArchiveUrl => {
                 if field_named(text, &entry, &["archiveurl", "archivedate"]).is_some() {
-                    return Err(SkipReason::Unsupported("the entry already has an empty archive field"));
+                    return Err(SkipReason::Unsupported(
+                        "the entry already has an empty archive field",
+                    ));
                 }
                 let fields = [
                     layout.field("archiveurl", &bibtex_value(copy.url)),
@@ -261,12 +288,21 @@ impl Idiom for Bibtex {
             }
             BibtexField::Note => match field_named(text, &entry, &["note"]) {
                 Some(note) => extend_note(text, note, &sentence),
-                None => Ok(vec![add_fields(text, &entry, &[layout.field("note", &sentence)])]),
+                None => Ok(vec![add_fields(
+                    text,
+                    &entry,
+                    &[layout.field("note", &sentence)],
+                )]),
             },
         }
     }
 
-    fn replace(&self, site: &Site, copy: &ArchiveCopy, opts: &FixOptions) -> Result<Vec<Edit>, SkipReason> {
+    fn replace(
+        &self,
+        site: &Site,
+        copy: &ArchiveCopy,
+        opts: &FixOptions,
+    ) -> Result<Vec<Edit>, SkipReason> {
         self.append(site, copy, opts)
     }
 
@@ -285,10 +321,15 @@ impl Idiom for Bibtex {
 fn extend_note(text: &str, note: &Field, sentence: &str) -> Result<Vec<Edit>, SkipReason> {
     let value = text.get(note.value.clone()).unwrap_or("");
     if !(value.ends_with('}') || value.ends_with('"')) || value.len() < 2 {
-        return Err(SkipReason::Unsupported("the note field is not a delimited string"));
+        return Err(SkipReason::Unsupported(
+            "the note field is not a delimited string",
+        ));
     }
     let close = note.value.end - 1;
-    let content = text.get(note.value.start + 1..close).unwrap_or("").trim_end();
+    let content = text
+        .get(note.value.start + 1..close)
+        .unwrap_or("")
+        .trim_end();
     let joint = if content.is_empty() {
         ""
     } else if content.ends_with(['.', '!', '?']) {
@@ -319,13 +360,20 @@ mod tests {
 
     #[test]
     fn aligned_multi_line_entries_get_aligned_fields() {
-        let text = "@misc{smith,\r\n  title       = {T},\r\n  url         = {http://x.org/a}\r\n}\r\n";
+        let text =
+            "@misc{smith,\r\n  title       = {T},\r\n  url         = {http://x.org/a}\r\n}\r\n";
         let expected = format!(
             "@misc{{smith,\r\n  title       = {{T}},\r\n  url         = {{http://x.org/a}},\r\n  \
              archiveurl  = {{{A}}},\r\n  archivedate = {{2017-10-27}}\r\n}}\r\n"
         );
-        assert_eq!(fix_bib(text, BibtexField::ArchiveUrl, Style::Append), expected);
-        assert_eq!(fix_bib(text, BibtexField::ArchiveUrl, Style::Replace), expected);
+        assert_eq!(
+            fix_bib(text, BibtexField::ArchiveUrl, Style::Append),
+            expected
+        );
+        assert_eq!(
+            fix_bib(text, BibtexField::ArchiveUrl, Style::Replace),
+            expected
+        );
     }
 
     #[test]
@@ -373,7 +421,10 @@ mod tests {
 
     #[test]
     fn malformed_entries_are_left_alone() {
-        for text in ["@misc{x, url={http://x.org/a}", "@misc{x, url http://x.org/a}"] {
+        for text in [
+            "@misc{x, url={http://x.org/a}",
+            "@misc{x, url http://x.org/a}",
+        ] {
             assert_eq!(fix_bib(text, BibtexField::ArchiveUrl, Style::Append), text);
         }
     }

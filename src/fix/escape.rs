@@ -40,9 +40,10 @@ pub fn backslash_escape(text: &str, specials: &[char]) -> String {
     out
 }
 
-/// A Markdown link destination (`[t](HERE)`, `<HERE>`, `[l]: HERE`).
+/// A Markdown link destination (`[t](HERE)`, `<HERE>`, `[l]: HERE`);
+/// `|` too, which would split a table cell.
 pub fn markdown_target(url: &str) -> String {
-    percent_encode(url, &['(', ')', '<', '>', '\\', '`'])
+    percent_encode(url, &['(', ')', '<', '>', '\\', '`', '|'])
 }
 
 /// Markdown link text showing a URL.
@@ -173,6 +174,7 @@ mod tests {
             markdown_target("http://x.org/a (b)/c"),
             "http://x.org/a%20%28b%29/c"
         );
+        assert_eq!(markdown_target("http://x.org/a|b"), "http://x.org/a%7Cb");
     }
 
     #[test]
@@ -182,7 +184,10 @@ mod tests {
 
     #[test]
     fn html_escapes_attribute_specials() {
-        assert_eq!(html("http://x/?a=1&b=\"2\""), "http://x/?a=1&amp;b=&quot;2&quot;");
+        assert_eq!(
+            html("http://x/?a=1&b=\"2\""),
+            "http://x/?a=1&amp;b=&quot;2&quot;"
+        );
     }
 
     #[test]

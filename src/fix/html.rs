@@ -19,7 +19,9 @@ fn anchor_start_tag<'t>(site: &Site<'t>) -> Option<&'t str> {
     let element = site.text.get(site.c.element.clone())?;
     let name = element.get(..3)?;
     let is_anchor = name.get(..2)?.eq_ignore_ascii_case("<a")
-        && name.get(2..)?.starts_with(|c: char| c.is_ascii_whitespace());
+        && name
+            .get(2..)?
+            .starts_with(|c: char| c.is_ascii_whitespace());
     if !is_anchor {
         return None;
     }
@@ -63,7 +65,9 @@ fn robust_links(site: &Site, copy: &ArchiveCopy) -> Result<Edit, SkipReason> {
     let tag_end = site.c.element.start + tag.len();
     let at = attribute_end(site, tag_end)
         .filter(|&at| at < tag_end)
-        .ok_or(SkipReason::Invalid("the URL is not in the anchor's start tag"))?;
+        .ok_or(SkipReason::Invalid(
+            "the URL is not in the anchor's start tag",
+        ))?;
     let attributes = format!(
         " data-originalurl=\"{}\" data-versionurl=\"{}\" data-versiondate=\"{}\"",
         html(&site.c.url),
@@ -115,7 +119,8 @@ impl Idiom for Html {
     }
 
     fn has_archive(&self, site: &Site) -> bool {
-        anchor_start_tag(site).is_some_and(|tag| tag.to_ascii_lowercase().contains("data-versionurl"))
+        anchor_start_tag(site)
+            .is_some_and(|tag| tag.to_ascii_lowercase().contains("data-versionurl"))
     }
 }
 
@@ -144,7 +149,11 @@ mod tests {
     #[test]
     fn replace_points_href_at_the_copy() {
         let text = "<A HREF=http://x.org/a>http://x.org/a</A>";
-        let mut c = cite(text, "http://x.org/a", "<A HREF=http://x.org/a>http://x.org/a</A>");
+        let mut c = cite(
+            text,
+            "http://x.org/a",
+            "<A HREF=http://x.org/a>http://x.org/a</A>",
+        );
         c.span = 8..22;
         c.text_span = Some(23..37);
         assert_eq!(
@@ -165,7 +174,10 @@ mod tests {
             timestamp: "20200101000000".into(),
         };
         let out = fix(text, Format::Html, c, action);
-        assert!(out.ends_with(" (<a href=\"https://archive.ph/x?a=1&amp;b=2\">archived</a>)"), "{out}");
+        assert!(
+            out.ends_with(" (<a href=\"https://archive.ph/x?a=1&amp;b=2\">archived</a>)"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -181,7 +193,9 @@ mod tests {
         let bare = cite(text, "http://x.org/a", "http://x.org/a");
         assert_eq!(
             fix(text, Format::Html, bare, archive()),
-            format!("<p>http://x.org/a (<a href=\"{A}\">archived</a>)</p><img src=\"http://x.org/a\">")
+            format!(
+                "<p>http://x.org/a (<a href=\"{A}\">archived</a>)</p><img src=\"http://x.org/a\">"
+            )
         );
         let img = cite(text, "http://x.org/a", "<img src=\"http://x.org/a\">");
         assert_eq!(fix(text, Format::Html, img, archive()), text);

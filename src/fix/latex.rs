@@ -88,7 +88,9 @@ mod tests {
         let c = cite(text, "http://x.org/a", "\\url{http://x.org/a}");
         assert_eq!(
             fix(text, TEX, c.clone(), archive()),
-            format!("See\\footnote{{Smith, \\url{{http://x.org/a}} (archived at \\url{{{A}}}).}}\n")
+            format!(
+                "See\\footnote{{Smith, \\url{{http://x.org/a}} (archived at \\url{{{A}}}).}}\n"
+            )
         );
         assert_eq!(
             fix_with(text, TEX, c, archive(), Style::Replace),

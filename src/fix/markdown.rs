@@ -142,7 +142,13 @@ mod tests {
         let mut c = cite(text, "http://x.org/c_1.htm", element);
         c.text_span = Some(1..23);
         assert_eq!(
-            fix_with(text, Format::Converted, c.clone(), archive_of("http://x.org/c_1.htm"), Style::Replace),
+            fix_with(
+                text,
+                Format::Converted,
+                c.clone(),
+                archive_of("http://x.org/c_1.htm"),
+                Style::Replace
+            ),
             "[https://web.archive.org/web/20171027120000/http://x.org/c\\_1.htm]\
              (https://web.archive.org/web/20171027120000/http://x.org/c_1.htm).\n"
         );

@@ -178,8 +178,12 @@ pub(crate) trait Idiom {
     fn link_text(&self, site: &Site, url: &str) -> String;
 
     /// Edits that add `copy` beside the citation, keeping the original.
-    fn append(&self, site: &Site, copy: &ArchiveCopy, opts: &FixOptions)
-        -> Result<Vec<Edit>, SkipReason>;
+    fn append(
+        &self,
+        site: &Site,
+        copy: &ArchiveCopy,
+        opts: &FixOptions,
+    ) -> Result<Vec<Edit>, SkipReason>;
 
     /// Edits that put `copy` in place of the original.
     fn replace(
@@ -260,7 +264,9 @@ fn edits_for(
         && c.element.start <= c.span.start
         && c.span.end <= c.element.end;
     if !valid {
-        return Err(SkipReason::Invalid("the citation's span is not in the document"));
+        return Err(SkipReason::Invalid(
+            "the citation's span is not in the document",
+        ));
     }
     let site = Site { text, c };
     match action {
@@ -276,10 +282,13 @@ fn edits_for(
                 return Err(SkipReason::AlreadyArchived);
             }
             if !crate::repair::is_citable(archive_url) {
-                return Err(SkipReason::Invalid("the archive URL is not an absolute URL"));
+                return Err(SkipReason::Invalid(
+                    "the archive URL is not an absolute URL",
+                ));
             }
-            let date = escape::iso_date(timestamp)
-                .ok_or(SkipReason::Invalid("the archive timestamp is not YYYYMMDDhhmmss"))?;
+            let date = escape::iso_date(timestamp).ok_or(SkipReason::Invalid(
+                "the archive timestamp is not YYYYMMDDhhmmss",
+            ))?;
             let copy = ArchiveCopy {
                 url: archive_url,
                 date,
@@ -324,7 +333,8 @@ impl Accepted {
             return None;
         }
         for e in edits {
-            self.edits.insert((e.range.start, e.range.end), e.replacement);
+            self.edits
+                .insert((e.range.start, e.range.end), e.replacement);
         }
         Some(())
     }

@@ -22,8 +22,12 @@ pub fn archive() -> Action {
 /// A citation of `url` whose construct is the first occurrence of `element`
 /// in `text`; the URL's span is its last occurrence inside the construct.
 pub fn cite(text: &str, url: &str, element: &str) -> Citation {
-    let start = text.find(element).unwrap_or_else(|| panic!("{element} not in text"));
-    let within = element.rfind(url).unwrap_or_else(|| panic!("{url} not in {element}"));
+    let start = text
+        .find(element)
+        .unwrap_or_else(|| panic!("{element} not in text"));
+    let within = element
+        .rfind(url)
+        .unwrap_or_else(|| panic!("{url} not in {element}"));
     let span = start + within..start + within + url.len();
     Citation {
         source: "test".into(),
@@ -82,12 +86,17 @@ fn collisions_are_detected_in_any_order() {
     assert!(accepted.take(vec![Edit::insert(20, "y")]).is_some());
     assert!(accepted.take(vec![Edit::insert(10, "z")]).is_some());
     for r in [15..16, 5..11, 19..25, 0..30] {
-        assert!(accepted.take(vec![Edit::new(r.clone(), "w")]).is_none(), "{r:?}");
+        assert!(
+            accepted.take(vec![Edit::new(r.clone(), "w")]).is_none(),
+            "{r:?}"
+        );
     }
     assert!(accepted.take(vec![Edit::insert(15, "w")]).is_none());
     assert!(accepted.take(vec![Edit::insert(20, "again")]).is_none());
     assert!(accepted.take(vec![Edit::new(20..22, "w")]).is_some());
-    assert!(accepted.take(vec![Edit::new(30..31, "a"), Edit::new(30..32, "b")]).is_none());
+    assert!(accepted
+        .take(vec![Edit::new(30..31, "a"), Edit::new(30..32, "b")])
+        .is_none());
     let edits = accepted.into_edits();
     let ranges: Vec<_> = edits.iter().map(|e| e.range.clone()).collect();
     assert_eq!(ranges, vec![10..10, 10..20, 20..20, 20..22]);
@@ -99,16 +108,33 @@ fn already_archived_citations_are_left_alone() {
     let first = cite(text, "http://x.org/a", "<http://x.org/a>");
     let mut known = first.clone();
     known.archived = Some("https://archive.ph/abc".into());
-    let archive_url = cite(text, "https://web.archive.org/web/2017/http://x.org/b", "<https://web.archive.org/web/2017/http://x.org/b>");
+    let archive_url = cite(
+        text,
+        "https://web.archive.org/web/2017/http://x.org/b",
+        "<https://web.archive.org/web/2017/http://x.org/b>",
+    );
     let items = [(known, archive()), (archive_url, archive())];
     let p = plan(text, Format::Markdown, &items, &FixOptions::default());
     assert!(p.edits.is_empty());
-    let reasons: Vec<_> = p.summary.left_alone.iter().map(|l| l.reason.clone()).collect();
-    assert_eq!(reasons, vec![SkipReason::AlreadyArchived, SkipReason::AlreadyArchived]);
+    let reasons: Vec<_> = p
+        .summary
+        .left_alone
+        .iter()
+        .map(|l| l.reason.clone())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![SkipReason::AlreadyArchived, SkipReason::AlreadyArchived]
+    );
     // The first citation is followed by an archive link only after a fix.
     let once = fix(text, Format::Markdown, first.clone(), archive());
     assert_ne!(once, text);
-    let again = plan(&once, Format::Markdown, &[(first, archive())], &FixOptions::default());
+    let again = plan(
+        &once,
+        Format::Markdown,
+        &[(first, archive())],
+        &FixOptions::default(),
+    );
     assert!(again.edits.is_empty());
 }
 
@@ -119,10 +145,19 @@ fn repair_and_update_need_something_to_change() {
     let same = Action::Update {
         new_url: "http://x.org/a".into(),
     };
-    let p = plan(text, Format::Markdown, &[(c.clone(), Action::Repair), (c, same)], &FixOptions::default());
+    let p = plan(
+        text,
+        Format::Markdown,
+        &[(c.clone(), Action::Repair), (c, same)],
+        &FixOptions::default(),
+    );
     assert!(p.edits.is_empty());
     assert_eq!(p.summary.left_alone.len(), 2);
-    assert!(p.summary.left_alone.iter().all(|l| l.reason == SkipReason::NothingToChange));
+    assert!(p
+        .summary
+        .left_alone
+        .iter()
+        .all(|l| l.reason == SkipReason::NothingToChange));
 }
 
 #[test]
@@ -131,9 +166,17 @@ fn repair_writes_the_repaired_url_over_the_raw_text() {
     let mut c = cite(text, "http://x.org/c\\_1", "<http://x.org/c\\_1>");
     c.url = "http://x.org/c_1".into();
     c.raw = Some("http://x.org/c\\_1".into());
-    let p = plan(text, Format::Markdown, &[(c, Action::Repair)], &FixOptions::default());
+    let p = plan(
+        text,
+        Format::Markdown,
+        &[(c, Action::Repair)],
+        &FixOptions::default(),
+    );
     assert_eq!(p.summary.repaired, 1);
-    assert_eq!(apply(text, &p.edits).ok().as_deref(), Some("<http://x.org/c_1>.\r\n"));
+    assert_eq!(
+        apply(text, &p.edits).ok().as_deref(),
+        Some("<http://x.org/c_1>.\r\n")
+    );
 }
 
 #[test]
@@ -171,8 +214,36 @@ fn conflicting_items_leave_the_later_one_alone() {
         style: Style::Replace,
         ..FixOptions::default()
     };
-    let p = plan(text, Format::Markdown, &[(c.clone(), archive()), (c, update)], &opts);
+    let p = plan(
+        text,
+        Format::Markdown,
+        &[(c.clone(), archive()), (c, update)],
+        &opts,
+    );
     assert_eq!(p.summary.archived, 1);
     assert_eq!(p.summary.left_alone[0].reason, SkipReason::Conflict);
     assert_eq!(apply(text, &p.edits).ok(), Some(format!("{A}\n")));
+}
+
+#[test]
+fn many_citations_are_planned_without_quadratic_work() {
+    let n = 20_000;
+    let mut text = String::new();
+    let mut items = Vec::with_capacity(n);
+    for i in 0..n {
+        let url = format!("http://x.org/{i}");
+        let start = text.len() + 1;
+        text.push_str(&format!("<{url}>\r\n"));
+        let mut c = cite("<u>", "u", "<u>");
+        c.url = url.clone();
+        c.span = start..start + url.len();
+        c.element = start - 1..start + url.len() + 1;
+        items.push((c, archive_of(&url)));
+    }
+    let started = std::time::Instant::now();
+    let p = plan(&text, Format::Markdown, &items, &FixOptions::default());
+    let out = apply(&text, &p.edits).unwrap_or_default();
+    assert_eq!(p.summary.archived, n);
+    assert_eq!(out.matches("([archived](").count(), n);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }

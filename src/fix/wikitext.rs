@@ -109,13 +109,20 @@ fn find<'t>(text: &'t str, all: &[Param], names: &[&str]) -> Option<Named<'t>> {
 }
 
 /// Edits setting the archive parameters of the cite template.
-fn fill_template(site: &Site, copy: &ArchiveCopy, all: &[Param], holder: usize) -> Result<Vec<Edit>, SkipReason> {
+fn fill_template(
+    site: &Site,
+    copy: &ArchiveCopy,
+    all: &[Param],
+    holder: usize,
+) -> Result<Vec<Edit>, SkipReason> {
     let text = site.text;
     let url_param = all
         .get(holder)
         .and_then(|p| named(text, p).map(|n| (p, n)))
         .filter(|(_, n)| n.name.eq_ignore_ascii_case("url"))
-        .ok_or(SkipReason::Unsupported("only a cite template's url parameter gets an archive copy"))?;
+        .ok_or(SkipReason::Unsupported(
+            "only a cite template's url parameter gets an archive copy",
+        ))?;
     let (p, layout) = url_param;
     let before_bar = text.get(..p.bar).unwrap_or("");
     let sep = before_bar.get(before_bar.trim_end().len()..).unwrap_or("");
@@ -138,14 +145,20 @@ fn fill_template(site: &Site, copy: &ArchiveCopy, all: &[Param], holder: usize) 
                 } else {
                     " ".repeat(width.saturating_sub(name.len()).max(1))
                 };
-                added.push_str(&format!("{sep}|{}{name}{pad}={}{value}", layout.lead, layout.after_eq));
+                added.push_str(&format!(
+                    "{sep}|{}{name}{pad}={}{value}",
+                    layout.lead, layout.after_eq
+                ));
             }
         }
     }
     if !added.is_empty() {
         let inner_end = site.c.element.end.saturating_sub(2);
         let inner = text.get(site.c.element.start..inner_end).unwrap_or("");
-        edits.push(Edit::insert(site.c.element.start + inner.trim_end().len(), added));
+        edits.push(Edit::insert(
+            site.c.element.start + inner.trim_end().len(),
+            added,
+        ));
     }
     Ok(edits)
 }
@@ -172,7 +185,11 @@ impl Idiom for Wikitext {
         if let Some((all, holder)) = template(site) {
             return fill_template(site, copy, &all, holder);
         }
-        let link = format!(" {{{{Webarchive |url={} |date={}}}}}", wiki_param(copy.url), copy.date);
+        let link = format!(
+            " {{{{Webarchive |url={} |date={}}}}}",
+            wiki_param(copy.url),
+            copy.date
+        );
         Ok(vec![Edit::insert(site.after(), link)])
     }
 
@@ -190,7 +207,8 @@ impl Idiom for Wikitext {
 
     fn has_archive(&self, site: &Site) -> bool {
         template(site).is_some_and(|(all, _)| {
-            find(site.text, &all, &["archive-url", "archiveurl"]).is_some_and(|n| !n.value.is_empty())
+            find(site.text, &all, &["archive-url", "archiveurl"])
+                .is_some_and(|n| !n.value.is_empty())
         })
     }
 }
@@ -213,12 +231,16 @@ mod tests {
              |archive-url={A} |archive-date=2017-10-27 |url-status=dead}}}}</ref>\n"
         );
         assert_eq!(fix(&text, WIKI, c.clone(), archive()), expected);
-        assert_eq!(fix_with(&text, WIKI, c, archive(), Style::Replace), expected);
+        assert_eq!(
+            fix_with(&text, WIKI, c, archive(), Style::Replace),
+            expected
+        );
     }
 
     #[test]
     fn multi_line_templates_keep_their_layout() {
-        let tpl = "{{Cite news\r\n| url   = http://x.org/a\r\n| title = T\r\n| url-status = live\r\n}}";
+        let tpl =
+            "{{Cite news\r\n| url   = http://x.org/a\r\n| title = T\r\n| url-status = live\r\n}}";
         let text = format!("{tpl}\r\n");
         let c = cite(&text, "http://x.org/a", tpl);
         assert_eq!(
@@ -249,7 +271,9 @@ mod tests {
         let c = cite(text, "http://x.org/a", "[http://x.org/a The page]");
         assert_eq!(
             fix(text, WIKI, c.clone(), archive()),
-            format!("* [http://x.org/a The page] {{{{Webarchive |url={A} |date=2017-10-27}}}}, 2017.\n")
+            format!(
+                "* [http://x.org/a The page] {{{{Webarchive |url={A} |date=2017-10-27}}}}, 2017.\n"
+            )
         );
         assert_eq!(
             fix_with(text, WIKI, c, archive(), Style::Replace),

@@ -51,7 +51,12 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> FixError + '_ {
 /// Replaces the file at `path` with `new`, atomically, provided it still
 /// holds `expected_old`; with `backup`, the old content is kept in
 /// `FILE.orig` (written the same atomic way, before the file changes).
-pub fn write_atomic(path: &Path, new: &[u8], expected_old: &[u8], backup: bool) -> Result<(), FixError> {
+pub fn write_atomic(
+    path: &Path,
+    new: &[u8],
+    expected_old: &[u8],
+    backup: bool,
+) -> Result<(), FixError> {
     let target = fs::canonicalize(path).map_err(io(path))?;
     let permissions = fs::metadata(&target).map_err(io(&target))?.permissions();
     if backup {
@@ -62,7 +67,9 @@ pub fn write_atomic(path: &Path, new: &[u8], expected_old: &[u8], backup: bool) 
         rename(&temp, &orig)?;
     }
     let temp = write_temp(&target, new, &permissions)?;
-    let unchanged = fs::read(&target).map_err(io(&target)).map(|now| now == expected_old);
+    let unchanged = fs::read(&target)
+        .map_err(io(&target))
+        .map(|now| now == expected_old);
     match unchanged {
         Ok(true) => rename(&temp, &target),
         Ok(false) => {
@@ -77,9 +84,16 @@ pub fn write_atomic(path: &Path, new: &[u8], expected_old: &[u8], backup: bool) 
 }
 
 /// Writes `content` to a new temporary file beside `target`, synced to disk.
-fn write_temp(target: &Path, content: &[u8], permissions: &fs::Permissions) -> Result<PathBuf, FixError> {
+fn write_temp(
+    target: &Path,
+    content: &[u8],
+    permissions: &fs::Permissions,
+) -> Result<PathBuf, FixError> {
     let dir = parent(target);
-    let name = target.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
     for _ in 0..16 {
         let temp = dir.join(format!(".{name}.citecheck-{:08x}.tmp", fastrand::u32(..)));
         let file = OpenOptions::new().write(true).create_new(true).open(&temp);
@@ -150,7 +164,10 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o640);
         }
-        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("doc.md")]);
     }
 
@@ -164,7 +181,13 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"edited meanwhile");
         let leftovers = fs::read_dir(dir.path())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
             .count();
         assert_eq!(leftovers, 0);
     }
@@ -176,7 +199,10 @@ mod tests {
         fs::write(&path, b"\xef\xbb\xbfold").unwrap();
         write_atomic(&path, b"\xef\xbb\xbfnew", b"\xef\xbb\xbfold", true).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"\xef\xbb\xbfnew");
-        assert_eq!(fs::read(dir.path().join("refs.bib.orig")).unwrap(), b"\xef\xbb\xbfold");
+        assert_eq!(
+            fs::read(dir.path().join("refs.bib.orig")).unwrap(),
+            b"\xef\xbb\xbfold"
+        );
     }
 
     #[cfg(unix)]
@@ -188,7 +214,10 @@ mod tests {
         fs::write(&real, b"old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomic(&link, b"new", b"old", false).unwrap();
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(fs::read(&real).unwrap(), b"new");
     }
 
