@@ -1,8 +1,10 @@
 //! The subcommands, each turning its arguments into library calls and
 //! returning the exit status.
 
+pub mod cache;
 pub mod check;
 pub mod extract;
+pub mod history;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -35,6 +37,8 @@ pub fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Extract(args) => extract::run(args),
         Command::Check(args) => check::run(args),
+        Command::History(args) => history::run(args),
+        Command::Cache(args) => cache::run(args),
     }
 }
 
