@@ -70,8 +70,12 @@ fn checks_round_trip_through_a_file_newest_first() {
 #[test]
 fn fresh_checks_are_younger_than_the_max_age() {
     let mut store = Store::in_memory().unwrap();
-    store.record_check(&check("u", 0, "dead", Some(404))).unwrap();
-    store.record_check(&check("u", 10, "alive", Some(200))).unwrap();
+    store
+        .record_check(&check("u", 0, "dead", Some(404)))
+        .unwrap();
+    store
+        .record_check(&check("u", 10, "alive", Some(200)))
+        .unwrap();
     let day = SignedDuration::from_hours(24);
     let fresh = |now| store.fresh_check("u", day, now).unwrap().map(|c| c.verdict);
     assert_eq!(fresh(at(11)).as_deref(), Some("alive"));
@@ -80,20 +84,36 @@ fn fresh_checks_are_younger_than_the_max_age() {
     assert_eq!(fresh(at(34)), None);
     assert_eq!(fresh(at(1_000)), None);
     // A zero max age never reuses anything.
-    assert_eq!(store.fresh_check("u", SignedDuration::ZERO, at(10)).unwrap(), None);
+    assert_eq!(
+        store
+            .fresh_check("u", SignedDuration::ZERO, at(10))
+            .unwrap(),
+        None
+    );
     assert_eq!(store.fresh_check("other", day, at(11)).unwrap(), None);
 }
 
 #[test]
 fn archive_lookups_are_fresh_per_target_and_only_when_conclusive() {
     let mut store = Store::in_memory().unwrap();
-    store.record_archive(&lookup("u", 0, Some("2020-01-01"), "found")).unwrap();
-    store.record_archive(&lookup("u", 1, None, "not-found")).unwrap();
-    store.record_archive(&lookup("u", 2, Some("2020-01-01"), "failed")).unwrap();
-    store.record_archive(&lookup("u", 3, Some("2020-01-01"), "deferred")).unwrap();
+    store
+        .record_archive(&lookup("u", 0, Some("2020-01-01"), "found"))
+        .unwrap();
+    store
+        .record_archive(&lookup("u", 1, None, "not-found"))
+        .unwrap();
+    store
+        .record_archive(&lookup("u", 2, Some("2020-01-01"), "failed"))
+        .unwrap();
+    store
+        .record_archive(&lookup("u", 3, Some("2020-01-01"), "deferred"))
+        .unwrap();
     let week = SignedDuration::from_hours(7 * 24);
     let fresh = |target, now| store.fresh_archive("u", target, week, now).unwrap();
-    assert_eq!(fresh(Some("2020-01-01"), at(4)), Some(lookup("u", 0, Some("2020-01-01"), "found")));
+    assert_eq!(
+        fresh(Some("2020-01-01"), at(4)),
+        Some(lookup("u", 0, Some("2020-01-01"), "found"))
+    );
     assert_eq!(fresh(None, at(4)), Some(lookup("u", 1, None, "not-found")));
     assert_eq!(fresh(Some("2021-06-30"), at(4)), None);
     assert_eq!(fresh(Some("2020-01-01"), at(7 * 24)), None);
@@ -109,7 +129,9 @@ fn confirm_dead_over_simulated_days_from_the_store() {
     // One check a day: alive twice, then dead every day.
     for day in 0..7 {
         let verdict = if day < 2 { "alive" } else { "dead" };
-        store.record_check(&check(url, day * 24, verdict, None)).unwrap();
+        store
+            .record_check(&check(url, day * 24, verdict, None))
+            .unwrap();
         let history = store.history(url).unwrap();
         seen.push(confirm_dead(&history, &rule, at(day * 24)));
     }
@@ -126,24 +148,41 @@ fn confirm_dead_over_simulated_days_from_the_store() {
             Confirmation::ConfirmedDead { since: at(48) },
         ]
     );
-    store.record_check(&check(url, 7 * 24, "alive", Some(200))).unwrap();
+    store
+        .record_check(&check(url, 7 * 24, "alive", Some(200)))
+        .unwrap();
     let history = store.history(url).unwrap();
-    assert_eq!(confirm_dead(&history, &rule, at(7 * 24)), Confirmation::NotFailing);
+    assert_eq!(
+        confirm_dead(&history, &rule, at(7 * 24)),
+        Confirmation::NotFailing
+    );
 }
 
 #[test]
 fn prune_removes_only_old_rows_of_both_kinds() {
     let mut store = Store::in_memory().unwrap();
     for h in [0, 10, 20, 30] {
-        store.record_check(&check("u", h, "alive", Some(200))).unwrap();
-        store.record_archive(&lookup("u", h, None, "found")).unwrap();
+        store
+            .record_check(&check("u", h, "alive", Some(200)))
+            .unwrap();
+        store
+            .record_archive(&lookup("u", h, None, "found"))
+            .unwrap();
     }
     let removed = store.prune(SignedDuration::from_hours(15), at(30)).unwrap();
     assert_eq!(removed, 4);
-    let left: Vec<Timestamp> = store.history("u").unwrap().iter().map(|c| c.checked_at).collect();
+    let left: Vec<Timestamp> = store
+        .history("u")
+        .unwrap()
+        .iter()
+        .map(|c| c.checked_at)
+        .collect();
     assert_eq!(left, [at(30), at(20)]);
     assert_eq!(store.counts().unwrap().archive_lookups, 2);
-    assert_eq!(store.prune(SignedDuration::from_hours(15), at(30)).unwrap(), 0);
+    assert_eq!(
+        store.prune(SignedDuration::from_hours(15), at(30)).unwrap(),
+        0
+    );
     store.vacuum().unwrap();
     assert_eq!(store.prune(SignedDuration::ZERO, at(31)).unwrap(), 4);
 }
@@ -155,7 +194,9 @@ fn an_empty_file_is_migrated_from_version_zero() {
     std::fs::write(&path, b"").unwrap();
     let mut store = Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap(), schema::CURRENT_VERSION);
-    store.record_check(&check("u", 0, "dead", Some(410))).unwrap();
+    store
+        .record_check(&check("u", 0, "dead", Some(410)))
+        .unwrap();
     drop(store);
     let store = Store::open(&path).unwrap();
     assert_eq!(store.history("u").unwrap().len(), 1);
@@ -171,10 +212,14 @@ fn a_newer_schema_is_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.sqlite3");
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("CREATE TABLE checks (x); PRAGMA user_version = 42;").unwrap();
+    conn.execute_batch("CREATE TABLE checks (x); PRAGMA user_version = 42;")
+        .unwrap();
     drop(conn);
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, StoreError::TooNew { found: 42, .. }), "{err:?}");
+    assert!(
+        matches!(err, StoreError::TooNew { found: 42, .. }),
+        "{err:?}"
+    );
     assert_eq!(
         err.to_string(),
         format!(
@@ -189,7 +234,11 @@ fn a_newer_schema_is_refused_with_advice() {
 fn a_file_that_is_not_a_database_names_itself() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("notes.txt");
-    std::fs::write(&path, "this is not SQLite, just a text file that is long enough").unwrap();
+    std::fs::write(
+        &path,
+        "this is not SQLite, just a text file that is long enough",
+    )
+    .unwrap();
     let err = Store::open(&path).unwrap_err();
     let message = err.to_string();
     assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
@@ -197,7 +246,10 @@ fn a_file_that_is_not_a_database_names_itself() {
         message.starts_with(&format!("cannot open history store {}: ", path.display())),
         "{message}"
     );
-    assert!(message.ends_with("(use --cache PATH or --no-cache)"), "{message}");
+    assert!(
+        message.ends_with("(use --cache PATH or --no-cache)"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -214,7 +266,9 @@ fn the_writer_commits_full_batches_and_on_finish() {
             let handle = handle.clone();
             std::thread::spawn(move || {
                 for i in 0..25 {
-                    handle.record_check(check(&format!("u{t}"), i, "alive", Some(200))).unwrap();
+                    handle
+                        .record_check(check(&format!("u{t}"), i, "alive", Some(200)))
+                        .unwrap();
                 }
             })
         })
@@ -222,7 +276,9 @@ fn the_writer_commits_full_batches_and_on_finish() {
     for s in senders {
         s.join().unwrap();
     }
-    writer.record_archive(lookup("u0", 0, None, "found")).unwrap();
+    writer
+        .record_archive(lookup("u0", 0, None, "found"))
+        .unwrap();
     writer.flush().unwrap();
     let summary = writer.finish().unwrap();
     assert_eq!((summary.committed, summary.lost), (101, 0));
@@ -244,13 +300,20 @@ fn the_writer_commits_a_partial_batch_after_the_delay() {
         max_delay: Duration::from_millis(50),
     };
     let writer = BatchWriter::spawn(Store::open(&path).unwrap(), policy).unwrap();
-    writer.record_check(check("u", 0, "dead", Some(404))).unwrap();
-    writer.record_check(check("u", 1, "dead", Some(404))).unwrap();
+    writer
+        .record_check(check("u", 0, "dead", Some(404)))
+        .unwrap();
+    writer
+        .record_check(check("u", 1, "dead", Some(404)))
+        .unwrap();
     // Another connection sees them once the delay has passed, without a flush.
     let reader = Store::open(&path).unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(5);
     while reader.history("u").unwrap().len() < 2 {
-        assert!(std::time::Instant::now() < deadline, "batch never committed");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "batch never committed"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     drop(writer);

@@ -22,7 +22,11 @@ fn check(url: &str, at: Timestamp, verdict: &str, status: Option<u16>) -> CheckR
 }
 
 fn stdout(out: &std::process::Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout.clone()).unwrap()
 }
 
@@ -35,10 +39,17 @@ fn history_prints_text_and_json_newest_first() {
     let t1: Timestamp = "2025-03-02T09:30:00Z".parse().unwrap();
     Store::open(&path)
         .unwrap()
-        .record_checks(&[check(url, t0, "alive", Some(200)), check(url, t1, "dead", Some(404))])
+        .record_checks(&[
+            check(url, t0, "alive", Some(200)),
+            check(url, t1, "dead", Some(404)),
+        ])
         .unwrap();
 
-    let out = citecheck().args(["history", url, "--cache"]).arg(&path).output().unwrap();
+    let out = citecheck()
+        .args(["history", url, "--cache"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(
         stdout(&out),
         format!(
@@ -72,8 +83,15 @@ fn history_prints_text_and_json_newest_first() {
 fn history_of_a_missing_store_is_empty_and_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("none.sqlite3");
-    let out = citecheck().args(["history", "u", "--cache"]).arg(&path).output().unwrap();
-    assert_eq!(stdout(&out), format!("u: no checks recorded in {}\n", path.display()));
+    let out = citecheck()
+        .args(["history", "u", "--cache"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        format!("u: no checks recorded in {}\n", path.display())
+    );
     assert!(!path.exists());
 }
 
@@ -104,10 +122,17 @@ fn prune_reports_the_rows_removed() {
     let left = Store::open(&path).unwrap().history("u").unwrap();
     assert_eq!(left, [check("u", ago(1), "alive", Some(200))]);
 
-    let out = citecheck().args(["cache", "info", "--cache"]).arg(&path).output().unwrap();
+    let out = citecheck()
+        .args(["cache", "info", "--cache"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(
         stdout(&out),
-        format!("{}: schema version 1, 1 checks, 0 archive look-ups\n", path.display())
+        format!(
+            "{}: schema version 1, 1 checks, 0 archive look-ups\n",
+            path.display()
+        )
     );
 }
 
@@ -120,15 +145,25 @@ fn bad_durations_and_bad_files_fail_with_advice() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("months and years have no fixed length"), "{err}");
+    assert!(
+        err.contains("months and years have no fixed length"),
+        "{err}"
+    );
 
     let path = dir.path().join("garbage.sqlite3");
     std::fs::write(&path, "definitely not a database, just some text here").unwrap();
-    let out = citecheck().args(["history", "u", "--cache"]).arg(&path).output().unwrap();
+    let out = citecheck()
+        .args(["history", "u", "--cache"])
+        .arg(&path)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with(&format!("error: cannot open history store {}: ", path.display())),
+        err.starts_with(&format!(
+            "error: cannot open history store {}: ",
+            path.display()
+        )),
         "{err}"
     );
 }

@@ -32,7 +32,8 @@ fn record(url: &str, i: usize) -> CheckRecord {
 /// The child side: runs only when spawned by a test below.
 #[test]
 fn child_process() {
-    let (Ok(role), Ok(path), Ok(tag)) = (std::env::var(ROLE), std::env::var(PATH), std::env::var(TAG))
+    let (Ok(role), Ok(path), Ok(tag)) =
+        (std::env::var(ROLE), std::env::var(PATH), std::env::var(TAG))
     else {
         return;
     };
@@ -70,7 +71,12 @@ fn write_forever(path: &Path, tag: &str) {
 
 fn spawn_child(role: &str, path: &Path, tag: &str, stdout: Stdio) -> std::process::Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_process", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_process",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(ROLE, role)
         .env(PATH, path)
         .env(TAG, tag)
@@ -167,5 +173,8 @@ fn a_killed_writer_loses_only_uncommitted_results() {
         assert_eq!(row, &record("k", i));
     }
     store.record_check(&record("after", 0)).unwrap();
-    assert_eq!(store.latest_check("after").unwrap(), Some(record("after", 0)));
+    assert_eq!(
+        store.latest_check("after").unwrap(),
+        Some(record("after", 0))
+    );
 }

@@ -87,7 +87,9 @@ fn text(url: &str, store: &Path, checks: &[CheckRecord]) -> String {
             [
                 c.checked_at.strftime("%Y-%m-%d %H:%M:%S").to_string(),
                 c.verdict.clone(),
-                c.http_status.map(|s| s.to_string()).unwrap_or_else(|| "-".to_string()),
+                c.http_status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "-".to_string()),
                 c.reason.clone(),
                 c.final_url.clone().unwrap_or_default(),
             ]

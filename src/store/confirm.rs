@@ -92,7 +92,7 @@ pub fn confirm_dead(history: &[CheckRecord], rule: &ConfirmRule, now: Timestamp)
         .filter(|c| is(c, FAILING) || is(c, RESETTING))
         .collect();
     // Newest first; the sort is stable, so equal times keep the given order.
-    relevant.sort_by(|a, b| b.checked_at.cmp(&a.checked_at));
+    relevant.sort_by_key(|c| std::cmp::Reverse(c.checked_at));
     let run: Vec<&CheckRecord> = relevant
         .into_iter()
         .take_while(|c| is(c, FAILING))
@@ -150,7 +150,10 @@ mod tests {
             }
         );
         assert_eq!(rule().to_string(), "3/3d");
-        assert_eq!("2/1d".parse::<ConfirmRule>().unwrap().span, SignedDuration::from_hours(24));
+        assert_eq!(
+            "2/1d".parse::<ConfirmRule>().unwrap().span,
+            SignedDuration::from_hours(24)
+        );
         for bad in ["3", "0/72h", "x/72h", "3/", "3/1mo", "-1/2h"] {
             let err = bad.parse::<ConfirmRule>().unwrap_err();
             assert_eq!(err.input, bad);
@@ -160,13 +163,22 @@ mod tests {
     #[test]
     fn confirms_only_after_enough_failures_over_the_span() {
         let mut history = Vec::new();
-        assert_eq!(confirm_dead(&history, &rule(), at(0)), Confirmation::NotFailing);
+        assert_eq!(
+            confirm_dead(&history, &rule(), at(0)),
+            Confirmation::NotFailing
+        );
         history.push(check(0, "dead"));
-        assert_eq!(confirm_dead(&history, &rule(), at(0)), Confirmation::FailingSince(at(0)));
+        assert_eq!(
+            confirm_dead(&history, &rule(), at(0)),
+            Confirmation::FailingSince(at(0))
+        );
         history.push(check(24, "dead"));
         history.push(check(48, "dead"));
         // Three failures, but only 48 hours apart.
-        assert_eq!(confirm_dead(&history, &rule(), at(48)), Confirmation::FailingSince(at(0)));
+        assert_eq!(
+            confirm_dead(&history, &rule(), at(48)),
+            Confirmation::FailingSince(at(0))
+        );
         history.push(check(72, "dead"));
         assert_eq!(
             confirm_dead(&history, &rule(), at(72)),
@@ -177,7 +189,10 @@ mod tests {
     #[test]
     fn a_long_span_needs_enough_failures_too() {
         let history = [check(0, "dead"), check(100, "dead")];
-        assert_eq!(confirm_dead(&history, &rule(), at(100)), Confirmation::FailingSince(at(0)));
+        assert_eq!(
+            confirm_dead(&history, &rule(), at(100)),
+            Confirmation::FailingSince(at(0))
+        );
     }
 
     #[test]
@@ -204,16 +219,27 @@ mod tests {
         );
         let mut later = history.to_vec();
         later.push(check(130, "moved"));
-        assert_eq!(confirm_dead(&later, &rule(), at(130)), Confirmation::NotFailing);
+        assert_eq!(
+            confirm_dead(&later, &rule(), at(130)),
+            Confirmation::NotFailing
+        );
     }
 
     #[test]
     fn the_order_of_the_history_does_not_matter_and_the_future_is_ignored() {
-        let mut history = vec![check(72, "dead"), check(0, "dead"), check(36, "dead"), check(200, "alive")];
+        let mut history = vec![
+            check(72, "dead"),
+            check(0, "dead"),
+            check(36, "dead"),
+            check(200, "alive"),
+        ];
         let expected = Confirmation::ConfirmedDead { since: at(0) };
         assert_eq!(confirm_dead(&history, &rule(), at(100)), expected);
         history.reverse();
         assert_eq!(confirm_dead(&history, &rule(), at(100)), expected);
-        assert_eq!(confirm_dead(&history, &rule(), at(200)), Confirmation::NotFailing);
+        assert_eq!(
+            confirm_dead(&history, &rule(), at(200)),
+            Confirmation::NotFailing
+        );
     }
 }

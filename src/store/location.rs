@@ -23,11 +23,7 @@ pub fn default_path() -> Result<PathBuf, StoreError> {
 fn cache_dir(env: impl Fn(&str) -> Option<OsString>) -> Result<PathBuf, StoreError> {
     // Only absolute values count: a relative one would move with the
     // current directory, which the XDG spec says to ignore.
-    let absolute = |name: &str| {
-        env(name)
-            .map(PathBuf::from)
-            .filter(|p| p.is_absolute())
-    };
+    let absolute = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
     if cfg!(windows) {
         return absolute("LOCALAPPDATA").ok_or(StoreError::NoCacheDir("%LOCALAPPDATA% is not set"));
     }
@@ -61,8 +57,14 @@ mod tests {
 
     #[test]
     fn falls_back_to_home_cache() {
-        for vars in [&[("HOME", "/home/u")][..], &[("XDG_CACHE_HOME", "rel"), ("HOME", "/home/u")]] {
-            assert_eq!(cache_dir(env(vars)).unwrap(), PathBuf::from("/home/u/.cache"));
+        for vars in [
+            &[("HOME", "/home/u")][..],
+            &[("XDG_CACHE_HOME", "rel"), ("HOME", "/home/u")],
+        ] {
+            assert_eq!(
+                cache_dir(env(vars)).unwrap(),
+                PathBuf::from("/home/u/.cache")
+            );
         }
     }
 
@@ -79,7 +81,11 @@ mod tests {
     fn the_default_file_is_under_citecheck() {
         let path = default_path();
         if let Ok(path) = path {
-            assert!(path.ends_with("citecheck/history.sqlite3"), "{}", path.display());
+            assert!(
+                path.ends_with("citecheck/history.sqlite3"),
+                "{}",
+                path.display()
+            );
         }
     }
 }

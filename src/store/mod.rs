@@ -69,7 +69,9 @@ pub enum StoreError {
         supported: u32,
     },
     /// No platform cache directory could be determined.
-    #[error("cannot find a cache directory for the history store ({0}); use --cache PATH or --no-cache")]
+    #[error(
+        "cannot find a cache directory for the history store ({0}); use --cache PATH or --no-cache"
+    )]
     NoCacheDir(&'static str),
     /// A query or write failed on an open store.
     #[error("history store {}: {source}", path.display())]
@@ -196,13 +198,18 @@ impl Store {
     /// `now`, returning how many rows were removed.
     pub fn prune(&mut self, older_than: SignedDuration, now: Timestamp) -> Result<usize> {
         let cutoff = records::micros(records::saturating_sub(now, older_than));
-        let tx = self.conn.transaction().map_err(|e| sql_err(&self.path, e))?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|e| sql_err(&self.path, e))?;
         let mut removed = 0;
         for sql in [
             "DELETE FROM checks WHERE checked_at < ?1",
             "DELETE FROM archive_lookups WHERE looked_up_at < ?1",
         ] {
-            removed += tx.execute(sql, [cutoff]).map_err(|e| sql_err(&self.path, e))?;
+            removed += tx
+                .execute(sql, [cutoff])
+                .map_err(|e| sql_err(&self.path, e))?;
         }
         tx.commit().map_err(|e| sql_err(&self.path, e))?;
         Ok(removed)

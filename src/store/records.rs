@@ -57,7 +57,8 @@ const CONCLUSIVE_OUTCOMES: [&str; 2] = ["found", "not-found"];
 
 const INSERT_CHECK: &str = "INSERT INTO checks (url, checked_at, verdict, http_status, reason, final_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const INSERT_ARCHIVE: &str = "INSERT INTO archive_lookups (url, looked_up_at, target, answer, outcome) VALUES (?1, ?2, ?3, ?4, ?5)";
-const CHECK_COLUMNS: &str = "SELECT url, checked_at, verdict, http_status, reason, final_url FROM checks";
+const CHECK_COLUMNS: &str =
+    "SELECT url, checked_at, verdict, http_status, reason, final_url FROM checks";
 
 impl Store {
     /// Stores one check result (its own transaction).
@@ -76,7 +77,11 @@ impl Store {
     }
 
     /// Stores checks and archive look-ups in one transaction: all or none.
-    pub fn record_batch(&mut self, checks: &[CheckRecord], archives: &[ArchiveRecord]) -> Result<()> {
+    pub fn record_batch(
+        &mut self,
+        checks: &[CheckRecord],
+        archives: &[ArchiveRecord],
+    ) -> Result<()> {
         let path = self.path.clone();
         let err = |e| sql_err(&path, e);
         let tx = self.conn.transaction().map_err(err)?;
@@ -84,13 +89,26 @@ impl Store {
             let mut insert = tx.prepare_cached(INSERT_CHECK).map_err(err)?;
             for c in checks {
                 insert
-                    .execute(params![c.url, micros(c.checked_at), c.verdict, c.http_status, c.reason, c.final_url])
+                    .execute(params![
+                        c.url,
+                        micros(c.checked_at),
+                        c.verdict,
+                        c.http_status,
+                        c.reason,
+                        c.final_url
+                    ])
                     .map_err(err)?;
             }
             let mut insert = tx.prepare_cached(INSERT_ARCHIVE).map_err(err)?;
             for a in archives {
                 insert
-                    .execute(params![a.url, micros(a.looked_up_at), a.target, a.answer, a.outcome])
+                    .execute(params![
+                        a.url,
+                        micros(a.looked_up_at),
+                        a.target,
+                        a.answer,
+                        a.outcome
+                    ])
                     .map_err(err)?;
             }
         }
@@ -117,7 +135,10 @@ impl Store {
         let sql = format!(
             "{CHECK_COLUMNS} WHERE url = ?1 AND checked_at > ?2 ORDER BY checked_at DESC, id DESC LIMIT 1"
         );
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| self.sql_err(e))?;
         let row = stmt
             .query_row(params![url, after], raw_check)
             .optional()
@@ -128,7 +149,10 @@ impl Store {
     /// Every stored check of `url`, newest first.
     pub fn history(&self, url: &str) -> Result<Vec<CheckRecord>> {
         let sql = format!("{CHECK_COLUMNS} WHERE url = ?1 ORDER BY checked_at DESC, id DESC");
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.sql_err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([url], raw_check)
             .map_err(|e| self.sql_err(e))?;
@@ -276,7 +300,12 @@ mod tests {
         store
             .record_checks(&[check("u", 5, "dead"), check("u", 5, "alive")])
             .unwrap();
-        let verdicts: Vec<String> = store.history("u").unwrap().into_iter().map(|c| c.verdict).collect();
+        let verdicts: Vec<String> = store
+            .history("u")
+            .unwrap()
+            .into_iter()
+            .map(|c| c.verdict)
+            .collect();
         assert_eq!(verdicts, ["alive", "dead"]);
     }
 
@@ -291,9 +320,21 @@ mod tests {
             )
             .unwrap();
         let err = store.history("u").unwrap_err();
-        assert_eq!(err.to_string(), "history store :memory:: unreadable row: HTTP status 70000 out of range");
-        store.conn.execute("UPDATE checks SET http_status = 404, checked_at = ?1", [i64::MAX]).unwrap();
-        assert!(matches!(store.latest_check("u"), Err(StoreError::BadRow { .. })));
+        assert_eq!(
+            err.to_string(),
+            "history store :memory:: unreadable row: HTTP status 70000 out of range"
+        );
+        store
+            .conn
+            .execute(
+                "UPDATE checks SET http_status = 404, checked_at = ?1",
+                [i64::MAX],
+            )
+            .unwrap();
+        assert!(matches!(
+            store.latest_check("u"),
+            Err(StoreError::BadRow { .. })
+        ));
     }
 
     #[test]

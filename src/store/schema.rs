@@ -131,6 +131,9 @@ mod tests {
     fn a_negative_version_counts_as_newer() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", -1).unwrap();
-        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew(u32::MAX))));
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(MigrateError::TooNew(u32::MAX))
+        ));
     }
 }

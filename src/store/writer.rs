@@ -120,7 +120,8 @@ impl BatchWriter {
         self.handle.record_archive(record)
     }
 
-    /// Commits everything sent before this call and waits until it is on disk.
+    /// Commits everything sent before this call and waits until it is on disk
+    /// (this blocks: from async code, call it inside `spawn_blocking`).
     pub fn flush(&self) -> Result<()> {
         let (ack, done) = mpsc::channel();
         self.handle.send(Msg::Flush(ack))?;
@@ -128,7 +129,8 @@ impl BatchWriter {
     }
 
     /// Commits what is pending, stops the thread (later sends from handles
-    /// fail with [`StoreError::WriterGone`]) and returns the store.
+    /// fail with [`StoreError::WriterGone`]) and returns the store. Blocks
+    /// until the last commit is done.
     pub fn finish(mut self) -> Result<WriterSummary> {
         self.stop().ok_or(StoreError::WriterGone)
     }
