@@ -20,7 +20,9 @@ Examples:
   citecheck extract thesis.md                 list every citation with its note and date
   citecheck extract --format json refs.bib    the same as citecheck/1 JSON
   citecheck check docs/                       check every document under docs/ (exit 2 on dead links)
-  citecheck fix --in-place report.md          write archive links for dead citations";
+  citecheck fix --in-place report.md          write archive links for dead citations
+  citecheck history https://example.org/a     past checks of one URL, newest first
+  citecheck cache prune --older-than 90d      forget checks older than 90 days";
 
 /// The subcommands.
 // Parsed once per run: the size of the largest variant does not matter.
@@ -33,6 +35,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Submit cited sources to the Wayback Machine's Save Page Now.
     Archive(ArchiveArgs),
+    /// Print the past checks of a URL from the history store, newest first.
+    History(HistoryArgs),
+    /// Manage the history store (where past checks are kept).
+    Cache(CacheArgs),
 }
 
 /// Options shared by every subcommand that reads documents.
@@ -190,4 +196,83 @@ pub struct ArchiveArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Where the history store is.
+#[derive(Debug, Args)]
+pub struct CacheLocation {
+    /// The history store file [default: the platform cache directory's
+    /// citecheck/history.sqlite3].
+    #[arg(long, value_name = "PATH", env = "CITECHECK_CACHE")]
+    pub cache: Option<std::path::PathBuf>,
+}
+
+/// Report formats of `history`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// An aligned table for people.
+    Text,
+    /// The citecheck/1 JSON document.
+    Json,
+}
+
+/// `citecheck history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The URL, exactly as citecheck checked it.
+    #[arg(value_name = "URL")]
+    pub url: String,
+    /// The history store.
+    #[command(flatten)]
+    pub store: CacheLocation,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = HistoryFormat::Text)]
+    pub format: HistoryFormat,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `citecheck cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// What to do with the store.
+    #[command(subcommand)]
+    pub action: CacheAction,
+}
+
+/// The `cache` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum CacheAction {
+    /// Delete the checks and archive look-ups older than a duration.
+    Prune(PruneArgs),
+    /// Print where the store is and how much it holds.
+    Info(CacheInfoArgs),
+}
+
+/// `citecheck cache prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Remove what is older than this (e.g. 90d, 2w, 12h).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub older_than: jiff::SignedDuration,
+    /// Also compact the file afterwards to give the space back.
+    #[arg(long)]
+    pub vacuum: bool,
+    /// The history store.
+    #[command(flatten)]
+    pub store: CacheLocation,
+}
+
+/// `citecheck cache info`.
+#[derive(Debug, Args)]
+pub struct CacheInfoArgs {
+    /// The history store.
+    #[command(flatten)]
+    pub store: CacheLocation,
+}
+
+/// Reads a duration argument (`30m`, `12h`, `1d`, `90d`, `2w`).
+pub fn parse_duration(s: &str) -> Result<jiff::SignedDuration, String> {
+    citecheck::store::parse_duration(s).map_err(|e| e.to_string())
 }

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use anyhow::{bail, Context, Result};
 use citecheck::archive::{pick, Archive, ArchiveConfig, Outcome, Query, SaveOutcome};
 
-use super::{read_documents, write_output, Exit};
+use super::{read_documents, write_report, Exit};
 use crate::cli::ArchiveArgs;
 
 /// Runs `citecheck archive`.
@@ -64,7 +64,7 @@ pub fn run(args: ArchiveArgs) -> Result<Exit> {
         }
         out
     });
-    write_output(&args.output, report.as_bytes())?;
+    write_report(&args.output, report.as_bytes())?;
     Ok(Exit::Clean)
 }
 

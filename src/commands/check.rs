@@ -16,7 +16,7 @@ use citecheck::check::{
 use citecheck::report::check::{Checked, Summary};
 
 use super::extract::use_color;
-use super::{read_documents, write_output, Exit};
+use super::{read_documents, write_report, Exit};
 use crate::cli::{CheckArgs, ExtractFormat};
 
 /// Runs `citecheck check`.
@@ -71,7 +71,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             citecheck::report::check::text(&records, color)
         }
     };
-    write_output(&args.output, |w| w.write_all(report.as_bytes()))?;
+    write_report(&args.output, report.as_bytes())?;
     Ok(exit_status(&Summary::of(&records), args.strict))
 }
 

@@ -2,8 +2,10 @@
 //! returning the exit status.
 
 pub mod archive;
+pub mod cache;
 pub mod check;
 pub mod extract;
+pub mod history;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Extract(args) => extract::run(args),
         Command::Check(args) => check::run(args),
         Command::Archive(args) => archive::run(args),
+        Command::History(args) => history::run(args),
+        Command::Cache(args) => cache::run(args),
     }
 }
 
@@ -79,4 +83,9 @@ pub fn write_output(
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write the report"),
     }
+}
+
+/// Writes a report already rendered in memory.
+pub fn write_report(output: &OutputArgs, report: &[u8]) -> Result<()> {
+    write_output(output, |w| w.write_all(report))
 }
