@@ -15,6 +15,5 @@ with open(out, "w", encoding="utf-8") as f:
     for i in range(1, n + 1):
         host = f"host{i % 5000}.citecheck-bench.org"
         f.write(
-            f"[^n{i}]: Author {i}, \"A title of cited work number {i}\", Publisher, "
-            f"5 May 2019. https://{host}/articles/2019/05/{i}.html{sep}"
+            f"[^n{i}]: A. Author, \"Title {i}\", 5 May 2019. https://{host}/a/{i}.html{sep}"
         )

@@ -28,7 +28,6 @@ use std::sync::LazyLock;
 use regex::{Captures, Regex};
 
 use crate::citation::CitedDate;
-use crate::repair::find_bare_urls;
 
 /// English month names and abbreviations, longest first so `Sept` wins over `Sep`.
 const MONTH: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
@@ -99,8 +98,12 @@ static DIGITS: LazyLock<Regex> = LazyLock::new(|| compile(r"[0-9]+"));
 /// The date a citation refers to: its access date, else its publication
 /// date, else a date in its URL.
 pub fn cited(context: &str, url: &str) -> Option<CitedDate> {
-    access_date(context)
-        .or_else(|| publication_date(context))
+    let access = access_spans(context);
+    access
+        .iter()
+        .rev()
+        .find_map(|(_, d)| *d)
+        .or_else(|| last_date(context, &access))
         .or_else(|| url_date(url))
 }
 
@@ -127,20 +130,42 @@ pub fn access_date(context: &str) -> Option<CitedDate> {
 /// The note's publication date: the last full date that is neither an
 /// access date nor inside a URL.
 pub fn publication_date(context: &str) -> Option<CitedDate> {
-    let mut skip = find_bare_urls(context);
-    skip.extend(access_spans(context).into_iter().map(|(span, _)| span));
-    skip.sort_by_key(|r| r.start);
-    let mut skip = skip.into_iter().peekable();
-    let mut found = None;
-    for caps in DATE.captures_iter(context) {
-        let Some(m) = caps.get(0) else { continue };
-        while skip.next_if(|s| s.end <= m.start()).is_some() {}
-        if skip.peek().is_some_and(|s| s.start < m.end()) {
-            continue;
+    last_date(context, &access_spans(context))
+}
+
+/// The last valid date of a note outside the given access-date spans and
+/// outside URLs. Matches are found with the regex's fast search; captures
+/// (much slower) are taken only for candidates, from the last one back.
+fn last_date(context: &str, access: &[(Range<usize>, Option<CitedDate>)]) -> Option<CitedDate> {
+    let matches: Vec<Range<usize>> = DATE.find_iter(context).map(|m| m.range()).collect();
+    matches.iter().rev().find_map(|m| {
+        if access
+            .iter()
+            .any(|(s, _)| s.start < m.end && m.start < s.end)
+            || in_url(context, m)
+        {
+            return None;
         }
-        found = from_captures(&caps).or(found);
-    }
-    found
+        // The match alone is a complete date (the pattern's word boundaries
+        // hold at its ends), and capturing on it is far cheaper than on the note.
+        let caps = DATE.captures(context.get(m.clone())?)?;
+        from_captures(&caps)
+    })
+}
+
+/// Whether a match lies inside a URL: the white-space-delimited word around
+/// it holds a scheme or starts with `www.`.
+fn in_url(context: &str, m: &Range<usize>) -> bool {
+    let bytes = context.as_bytes();
+    let start = bytes[..m.start.min(bytes.len())]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace())
+        .map_or(0, |i| i + 1);
+    let word = context.get(start..m.start).unwrap_or("");
+    word.contains("://")
+        || word
+            .get(..4)
+            .is_some_and(|w| w.eq_ignore_ascii_case("www."))
 }
 
 /// Spans of the dates that follow an access keyword, with the date (when valid).

@@ -98,7 +98,22 @@ pub fn bare_url_end(text: &str, start: usize) -> usize {
     let mut depth = [0usize; 3];
     let mut joins = 0;
     let mut i = start.min(text.len());
-    while let Some(c) = text.get(i..).and_then(|s| s.chars().next()) {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        // ASCII fast path: most URL bytes are plain characters that need no
+        // decoding and no bracket or emphasis bookkeeping.
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'/' | b'.' | b'-' | b':' | b'%' | b'=' | b'&' | b'?' | b'#' | b'~' | b'+'
+            )
+        {
+            i += 1;
+            continue;
+        }
+        let Some(c) = text.get(i..).and_then(|s| s.chars().next()) else {
+            break;
+        };
         if is_stop(c) {
             match line_join(text, start, i) {
                 Some(next) if joins < MAX_JOINS => {
