@@ -106,9 +106,9 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ExtractFormat::Text)]
-    pub format: ExtractFormat,
+    /// Report format.
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "text", value_parser = report_format())]
+    pub format: citecheck::report::ReportFormat,
     /// Exit with status 2 for blocked and unreachable citations too.
     #[arg(long)]
     pub strict: bool,
@@ -275,4 +275,21 @@ pub struct CacheInfoArgs {
 /// Reads a duration argument (`30m`, `12h`, `1d`, `90d`, `2w`).
 pub fn parse_duration(s: &str) -> Result<jiff::SignedDuration, String> {
     citecheck::store::parse_duration(s).map_err(|e| e.to_string())
+}
+
+/// `--format` of `check`: the library's report formats, listed with their
+/// descriptions in `--help` and in shell completions.
+fn report_format() -> impl clap::builder::TypedValueParser<Value = citecheck::report::ReportFormat>
+{
+    use citecheck::report::ReportFormat;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = ReportFormat::ALL.map(|f| {
+        let value = PossibleValue::new(f.name()).help(f.help());
+        match f {
+            ReportFormat::Markdown => value.alias("md"),
+            _ => value,
+        }
+    });
+    PossibleValuesParser::new(values)
+        .try_map(|s| ReportFormat::from_name(&s).ok_or(format!("unknown report format {s:?}")))
 }
