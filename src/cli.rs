@@ -198,6 +198,10 @@ pub struct CheckArgs {
     /// Hide the progress bar (it is shown only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Also append the Markdown report to FILE, whatever --format says (for
+    /// $GITHUB_STEP_SUMMARY: annotations and a job summary from one run).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<std::path::PathBuf>,
 }
 
 /// `citecheck archive`.

@@ -405,3 +405,34 @@ fn check_format_flag_reaches_every_renderer() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
 }
+
+#[test]
+fn summary_file_gets_the_markdown_report_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.md"),
+        "See [x](https://skip.example/a).\n",
+    )
+    .unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = citecheck()
+        .current_dir(dir.path())
+        .args(["check", "--exclude", "skip", "--format", "github"])
+        .arg("--summary")
+        .arg(&summary)
+        .arg("d.md")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "1 citation, 1 URL: 1 skipped\n"
+    );
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        text.starts_with("earlier step\n### citecheck\n\n**1 citation, 1 URL: 1 skipped**\n"),
+        "{text}"
+    );
+    assert!(text.contains("| skipped | d.md:1:9 |"));
+}

@@ -68,6 +68,9 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     let summary = Summary::of(&records);
     let report = citecheck::report::render(args.format, &records, &summary, color);
     write_report(&args.output, report.as_bytes())?;
+    if let Some(path) = &args.summary {
+        super::job_summary::append(path, &records, &summary)?;
+    }
     Ok(exit_status(&summary, args.strict))
 }
 

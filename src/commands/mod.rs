@@ -6,6 +6,7 @@ pub mod cache;
 pub mod check;
 pub mod extract;
 pub mod history;
+pub mod job_summary;
 pub mod shell;
 
 use std::io::Write;
