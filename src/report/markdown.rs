@@ -6,13 +6,18 @@
 //! live ones fold into a `<details>` block. Cells are escaped for GitHub
 //! Flavored Markdown: a `|` would split the cell and `*_[<&` would turn text
 //! into markup, so they are backslash-escaped; URLs become autolinks with the
-//! few characters an autolink cannot hold percent-encoded.
+//! few characters an autolink cannot hold percent-encoded. Each table stops
+//! at [`MAX_ROWS`] rows and says how many it left out.
 
 use std::fmt::Write as _;
 
 use super::check::{summary_line, Checked, Summary};
 use super::{archive_url, label, reason, urgent_first};
 use crate::check::Verdict;
+
+/// Rows per table: GitHub refuses job summaries over 1 MiB, and a reviewer
+/// reads the first rows anyway (the most urgent come first).
+pub const MAX_ROWS: usize = 1000;
 
 const HEADER: &str = "| Verdict | Location | Note | URL | Reason | Archive |\n\
                       |---|---|---|---|---|---|\n";
@@ -43,7 +48,7 @@ pub fn render(records: &[Checked], summary: &Summary) -> String {
 
 fn table(out: &mut String, rows: &[&Checked]) {
     out.push_str(HEADER);
-    for r in rows {
+    for r in rows.iter().take(MAX_ROWS) {
         let c = &r.citation;
         let archive = archive_url(r)
             .map_or_else(|| "—".to_string(), |u| format!("[archived](<{}>)", url(&u)));
@@ -58,6 +63,13 @@ fn table(out: &mut String, rows: &[&Checked]) {
             url(&c.url),
             text(&reason(r)),
             archive
+        );
+    }
+    if rows.len() > MAX_ROWS {
+        let _ = writeln!(
+            out,
+            "\n… and {} more, not shown (see the full report in another format).",
+            rows.len() - MAX_ROWS
         );
     }
 }
@@ -117,6 +129,41 @@ mod tests {
         assert_eq!(url("http://a.org/x|y"), r"http://a.org/x\|y");
         assert_eq!(url("http://a.org/<x> y"), "http://a.org/%3Cx%3E%20y");
         assert_eq!(url("http://a.org/\u{7f}"), "http://a.org/%7F");
+    }
+
+    #[test]
+    fn long_tables_are_cut_with_a_count() {
+        use crate::check::CheckResult;
+        use crate::citation::{Citation, CitationKind};
+        let records: Vec<Checked> = (1..=MAX_ROWS + 5)
+            .map(|line| Checked {
+                citation: Citation {
+                    source: "d.md".into(),
+                    line,
+                    column: 1,
+                    footnote: None,
+                    kind: CitationKind::Bare,
+                    url: format!("https://a.org/{line}"),
+                    raw: None,
+                    repairs: Vec::new(),
+                    cited: None,
+                    context: None,
+                    archived: None,
+                    span: 0..0,
+                    element: 0..0,
+                    text_span: None,
+                },
+                result: CheckResult::plain(Verdict::Dead, "HTTP 404"),
+                archive: None,
+            })
+            .collect();
+        let out = render(&records, &Summary::of(&records));
+        assert_eq!(out.matches("| dead |").count(), MAX_ROWS);
+        assert!(out.contains(&format!("| d.md:{MAX_ROWS}:1 |")));
+        assert!(!out.contains(&format!("| d.md:{}:1 |", MAX_ROWS + 1)));
+        assert!(
+            out.ends_with("\n… and 5 more, not shown (see the full report in another format).\n")
+        );
     }
 
     #[test]
