@@ -17,12 +17,30 @@ pub struct Cli {
 
 const EXAMPLES: &str = "\
 Examples:
-  citecheck extract thesis.md                 list every citation with its note and date
-  citecheck extract --format json refs.bib    the same as citecheck/1 JSON
-  citecheck check docs/                       check every document under docs/ (exit 2 on dead links)
-  citecheck fix --in-place report.md          write archive links for dead citations
-  citecheck history https://example.org/a     past checks of one URL, newest first
-  citecheck cache prune --older-than 90d      forget checks older than 90 days";
+  citecheck extract thesis.md                        list every citation with its note and date
+  citecheck extract --format json refs.bib           the same as citecheck/1 JSON
+  citecheck check docs/                              check every document under docs/
+
+CI check (fail the job on dead links, annotate the diff):
+  citecheck check --format github docs/              annotations on the pull request's diff
+  citecheck check --format sarif -o links.sarif .    SARIF for code-scanning upload
+  citecheck check --format junit -o links.xml docs/  a test report for GitLab or Jenkins
+  citecheck check --strict docs/                     exit 2 on blocked/unreachable links too
+
+Archivist fix (point dead citations at archived copies):
+  citecheck fix --in-place report.md                 write archive links for dead citations
+
+Save before it dies (get live sources into the Wayback Machine now):
+  citecheck archive --dry-run thesis.md              list what would be submitted
+  citecheck archive --if-not-archived-within 6m .    submit sources not captured in 6 months
+
+History:
+  citecheck history https://example.org/a            past checks of one URL, newest first
+  citecheck cache prune --older-than 90d             forget checks older than 90 days
+
+Shell:
+  citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck
+  citecheck man | man -l -                           read this manual as a man page";
 
 /// The subcommands.
 // Parsed once per run: the size of the largest variant does not matter.
@@ -39,6 +57,10 @@ pub enum Command {
     History(HistoryArgs),
     /// Manage the history store (where past checks are kept).
     Cache(CacheArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write every page to a directory.
+    Man(ManArgs),
 }
 
 /// Options shared by every subcommand that reads documents.
@@ -106,9 +128,9 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ExtractFormat::Text)]
-    pub format: ExtractFormat,
+    /// Report format.
+    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "text", value_parser = report_format())]
+    pub format: citecheck::report::ReportFormat,
     /// Exit with status 2 for blocked and unreachable citations too.
     #[arg(long)]
     pub strict: bool,
@@ -176,6 +198,10 @@ pub struct CheckArgs {
     /// Hide the progress bar (it is shown only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,
+    /// Also append the Markdown report to FILE, whatever --format says (for
+    /// $GITHUB_STEP_SUMMARY: annotations and a job summary from one run).
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<std::path::PathBuf>,
 }
 
 /// `citecheck archive`.
@@ -275,4 +301,52 @@ pub struct CacheInfoArgs {
 /// Reads a duration argument (`30m`, `12h`, `1d`, `90d`, `2w`).
 pub fn parse_duration(s: &str) -> Result<jiff::SignedDuration, String> {
     citecheck::store::parse_duration(s).map_err(|e| e.to_string())
+}
+
+/// `--format` of `check`: the library's report formats, listed with their
+/// descriptions in `--help` and in shell completions.
+fn report_format() -> impl clap::builder::TypedValueParser<Value = citecheck::report::ReportFormat>
+{
+    use citecheck::report::ReportFormat;
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = ReportFormat::ALL.map(|f| {
+        let value = PossibleValue::new(f.name()).help(f.help());
+        match f {
+            ReportFormat::Markdown => value.alias("md"),
+            _ => value,
+        }
+    });
+    PossibleValuesParser::new(values)
+        .try_map(|s| ReportFormat::from_name(&s).ok_or(format!("unknown report format {s:?}")))
+}
+
+/// `citecheck completions`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Install:
+  bash        citecheck completions bash > ~/.local/share/bash-completion/completions/citecheck
+  zsh         citecheck completions zsh > ~/.zfunc/_citecheck   (with fpath+=~/.zfunc)
+  fish        citecheck completions fish > ~/.config/fish/completions/citecheck.fish
+  powershell  citecheck completions powershell >> $PROFILE")]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `citecheck man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print the page of this subcommand (citecheck-check(1), …) instead.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Option<String>,
+    /// Write citecheck.1 and one page per subcommand into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub out_dir: Option<std::path::PathBuf>,
+    /// Output options.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

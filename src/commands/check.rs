@@ -17,7 +17,7 @@ use citecheck::report::check::{Checked, Summary};
 
 use super::extract::use_color;
 use super::{read_documents, write_report, Exit};
-use crate::cli::{CheckArgs, ExtractFormat};
+use crate::cli::CheckArgs;
 
 /// Runs `citecheck check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
@@ -64,15 +64,14 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             }
         })
         .collect();
-    let report = match args.format {
-        ExtractFormat::Json => citecheck::report::check::json(&records),
-        ExtractFormat::Text => {
-            let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
-            citecheck::report::check::text(&records, color)
-        }
-    };
+    let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
+    let summary = Summary::of(&records);
+    let report = citecheck::report::render(args.format, &records, &summary, color);
     write_report(&args.output, report.as_bytes())?;
-    Ok(exit_status(&Summary::of(&records), args.strict))
+    if let Some(path) = &args.summary {
+        super::job_summary::append(path, &records, &summary)?;
+    }
+    Ok(exit_status(&summary, args.strict))
 }
 
 /// Runs the checker, advancing the progress bar as results arrive.

@@ -6,6 +6,8 @@ pub mod cache;
 pub mod check;
 pub mod extract;
 pub mod history;
+pub mod job_summary;
+pub mod shell;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -41,6 +43,8 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Archive(args) => archive::run(args),
         Command::History(args) => history::run(args),
         Command::Cache(args) => cache::run(args),
+        Command::Completions(args) => shell::completions(args),
+        Command::Man(args) => shell::man(args),
     }
 }
 

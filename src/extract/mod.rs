@@ -12,6 +12,7 @@ pub mod bibtex;
 pub mod converted;
 pub mod dates;
 pub mod html;
+pub mod ignore;
 pub mod latex;
 pub mod markdown;
 pub mod rst;
@@ -198,5 +199,5 @@ pub fn extract(source: &str, text: &str, format: Format) -> Vec<Citation> {
         Format::Rst => rst::extract(&doc),
         Format::Wikitext => wikitext::extract(&doc),
     };
-    doc.finish_all(found)
+    ignore::apply(&doc, format, doc.finish_all(found))
 }
