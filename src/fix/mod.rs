@@ -265,6 +265,31 @@ pub fn plan(text: &str, format: Format, items: &[(Citation, Action)], opts: &Fix
     plan
 }
 
+/// Carries out decisions on the citations of `text`: plans the actions,
+/// adds the citations decided to be left alone to the summary, and returns
+/// the new text (equal to `text` when nothing changes) with the plan.
+pub fn fix_text<'c>(
+    text: &str,
+    format: Format,
+    decisions: impl IntoIterator<Item = (&'c Citation, Decision)>,
+    opts: &FixOptions,
+) -> Result<(String, Plan), FixError> {
+    let mut items = Vec::new();
+    let mut left = Vec::new();
+    for (c, decision) in decisions {
+        match decision {
+            Decision::Act(actions) => items.extend(actions.into_iter().map(|a| (c.clone(), a))),
+            Decision::Leave(reason) => left.push((c, reason)),
+        }
+    }
+    let mut p = plan(text, format, &items, opts);
+    for (c, reason) in left {
+        p.summary.leave(c, reason);
+    }
+    let new = apply(text, &p.edits)?;
+    Ok((new, p))
+}
+
 fn edits_for(
     idiom: &dyn Idiom,
     text: &str,
