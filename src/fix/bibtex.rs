@@ -311,7 +311,8 @@ impl Idiom for Bibtex {
         };
         entry.fields.iter().any(|f| {
             let holds_url = f.value.start <= site.c.span.start && site.c.span.end <= f.value.end;
-            !holds_url && site
+            !holds_url
+                && site
                     .text
                     .get(f.value.clone())
                     .is_some_and(|v| names_archive(site, v))

@@ -195,7 +195,10 @@ mod tests {
         let copy = "HTTP://127.0.0.1:8080/pywb/web/2017/http://x.org/";
         assert!(is_archive_url_among(copy, &own));
         assert!(!is_archive_url(copy));
-        assert!(!is_archive_url_among("http://127.0.0.1:8080/pywb/web/", &own));
+        assert!(!is_archive_url_among(
+            "http://127.0.0.1:8080/pywb/web/",
+            &own
+        ));
         assert!(!is_archive_url_among("http://127.0.0.1:8080/other/x", &own));
         let text = format!("<http://x.org/> ([archived]({copy}))");
         assert!(archive_follows(&text, 15, &own));

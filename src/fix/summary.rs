@@ -65,7 +65,9 @@ impl fmt::Display for SkipReason {
             }
             SkipReason::NotDead(verdict) => write!(f, "verdict {verdict}, not dead"),
             SkipReason::Moved => f.write_str("moved; --update-moved writes the new URL"),
-            SkipReason::LookupUnfinished(why) => write!(f, "archive look-up {why}; run again later"),
+            SkipReason::LookupUnfinished(why) => {
+                write!(f, "archive look-up {why}; run again later")
+            }
             _ => f.write_str(self.name()),
         }
     }

@@ -262,8 +262,8 @@ fn fix_text_carries_out_decisions_and_counts_the_rest() {
         ),
         (&alive, Decision::Leave(SkipReason::NotDead("alive".into()))),
     ];
-    let (new, p) = fix_text(text, Format::Markdown, decisions, &FixOptions::default())
-        .unwrap_or_default();
+    let (new, p) =
+        fix_text(text, Format::Markdown, decisions, &FixOptions::default()).unwrap_or_default();
     assert_eq!(
         new,
         "<http://x.org/c_1> ([archived](https://web.archive.org/web/20171027120000/\
