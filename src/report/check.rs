@@ -235,7 +235,7 @@ pub fn text(records: &[Checked], color: bool) -> String {
                 }
             }
             out.push('\n');
-            notes(&mut out, r, label_w + 9);
+            notes(&mut out, r, label_w + URL_COLUMN);
         }
     }
     out.push_str(&summary_line(&Summary::of(records)));
@@ -273,9 +273,12 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
+/// Where the URL starts in a citation line, after the label: two spaces,
+/// the line number (5), two, the verdict (11), two.
+const URL_COLUMN: usize = 2 + 2 + 5 + 2 + 11 + 2;
+
 /// The lines under a citation: its archive copy (or why there is none), a
-/// suggestion, an unconfirmed death. `indent` aligns them under the URL's
-/// line number column.
+/// suggestion, an unconfirmed death, indented to start under its URL.
 fn notes(out: &mut String, r: &Checked, indent: usize) {
     let pad = " ".repeat(indent);
     match (&r.archive, r.archive_lookup) {
@@ -405,5 +408,71 @@ mod tests {
         assert_eq!(c["http_status"], 404);
         assert_eq!(c["final_url"], serde_json::Value::Null);
         assert_eq!(c["archive"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn notes_follow_the_citation_line() {
+        let mut dead = record(
+            5,
+            "2",
+            "http://b.org/x",
+            Verdict::Dead,
+            "HTTP 404 Not Found",
+        );
+        dead.citation.cited = crate::CitedDate::ymd(2017, 10, 27);
+        dead.archive = Some(Snapshot {
+            url: "https://web.archive.org/web/20171017083000/http://b.org/x".into(),
+            timestamp: "20171017083000".into(),
+            source: "wayback".into(),
+            status: 200,
+            relation: Relation::Before,
+            distance_days: Some(10),
+        });
+        dead.archive_lookup = Some(Lookup::Found);
+        let mut gone = record(7, "3", "http://c.org/y", Verdict::Dead, "no such host");
+        gone.archive_lookup = Some(Lookup::Deferred);
+        gone.suggestion = Some("http://cc.org/y".into());
+        gone.failing_since = "2024-03-01T10:00:00Z".parse().ok();
+        let out = text(&[dead, gone], false);
+        let lines: Vec<&str> = out.lines().collect();
+        let pad = " ".repeat(1 + URL_COLUMN);
+        let archived = "archived: https://web.archive.org/web/20171017083000/http://b.org/x";
+        assert_eq!(
+            lines[2],
+            format!("{pad}{archived} (2017-10-17, before the cited date)")
+        );
+        assert_eq!(lines[1].find("http://"), lines[2].find("archived"));
+        assert_eq!(
+            lines[4],
+            format!("{pad}archive look-up deferred (rate limit); run again later")
+        );
+        assert_eq!(
+            lines[5],
+            format!("{pad}did you mean: http://cc.org/y (alive)")
+        );
+        assert_eq!(
+            lines[6],
+            format!("{pad}failing since 2024-03-01 10:00 UTC; not yet confirmed dead")
+        );
+        assert_eq!(
+            lines[7],
+            "2 citations, 2 URLs: 2 dead, 1 archived, 1 not yet confirmed dead"
+        );
+        let v: serde_json::Value = serde_json::from_str(&json(&[])).unwrap();
+        assert_eq!(v["summary"]["unconfirmed"], 0);
+    }
+
+    #[test]
+    fn json_has_the_added_fields() {
+        let mut r = record(5, "2", "http://b.org/x", Verdict::Dead, "no such host");
+        r.suggestion = Some("http://bb.org/x".into());
+        r.failing_since = "2024-03-01T10:00:00Z".parse().ok();
+        r.archive_lookup = Some(Lookup::NotFound);
+        let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();
+        let c = &v["citations"][0];
+        assert_eq!(c["suggestion"], "http://bb.org/x");
+        assert_eq!(c["failing_since"], "2024-03-01T10:00:00Z");
+        assert_eq!(c["archive_lookup"], "not-found");
+        assert_eq!(v["summary"]["unconfirmed"], 1);
     }
 }
