@@ -106,73 +106,134 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = ExtractFormat::Text)]
-    pub format: ExtractFormat,
+    /// Output format [default: text, or `format` in citecheck.toml].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<ExtractFormat>,
     /// Exit with status 2 for blocked and unreachable citations too.
     #[arg(long)]
     pub strict: bool,
-    /// Time allowed for one request (500ms, 20s, 1m).
-    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = citecheck::check::parse_duration)]
-    pub timeout: std::time::Duration,
-    /// Total time allowed for one URL, retries and redirects included.
-    #[arg(long, value_name = "DURATION", default_value = "90s", value_parser = citecheck::check::parse_duration)]
-    pub deadline: std::time::Duration,
-    /// Further tries after a transient failure (timeout, reset, 5xx, 429).
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub max_retries: u32,
-    /// First retry delay, doubled per try with jitter.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = citecheck::check::parse_duration)]
-    pub retry_backoff: std::time::Duration,
+    /// Network, check, archive and cache options.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// The options of the check pipeline, shared by `check` and `fix`.
+///
+/// None has a clap default: a flag left out falls back to `citecheck.toml`,
+/// then to the default named in its help, so the file can never override a
+/// flag that was given.
+#[derive(Debug, Args, Default)]
+pub struct PipelineArgs {
+    /// Read settings from FILE instead of the citecheck.toml found in the
+    /// current directory or a parent.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<std::path::PathBuf>,
+    /// Time allowed for one request (500ms, 20s, 1m) [default: 20s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub timeout: Option<std::time::Duration>,
+    /// Total time allowed for one URL, retries and redirects included [default: 90s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub deadline: Option<std::time::Duration>,
+    /// Further tries after a transient failure (timeout, reset, 5xx, 429) [default: 2].
+    #[arg(long, value_name = "N", help_heading = "Checking")]
+    pub max_retries: Option<u32>,
+    /// First retry delay, doubled per try with jitter [default: 1s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub retry_backoff: Option<std::time::Duration>,
     /// Longest Retry-After or back-off honoured; a server asking for more is
-    /// reported as it answered.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = citecheck::check::parse_duration)]
-    pub max_retry_wait: std::time::Duration,
-    /// Redirects followed per URL.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_redirects: usize,
-    /// Requests in flight at once, over all hosts.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
-    pub concurrency: u32,
-    /// Requests in flight at once to one host.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
-    pub host_concurrency: u32,
-    /// Minimum time between two requests to one host.
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = citecheck::check::parse_duration)]
-    pub host_interval: std::time::Duration,
+    /// reported as it answered [default: 60s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub max_retry_wait: Option<std::time::Duration>,
+    /// Redirects followed per URL [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Checking")]
+    pub max_redirects: Option<usize>,
+    /// Requests in flight at once, over all hosts [default: 64].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Checking")]
+    pub concurrency: Option<u32>,
+    /// Requests in flight at once to one host [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Checking")]
+    pub host_concurrency: Option<u32>,
+    /// Minimum time between two requests to one host [default: 0s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub host_interval: Option<std::time::Duration>,
     /// Limits for one host: HOST:concurrency=N,interval=DURATION (either key
     /// may be left out; repeatable).
-    #[arg(long = "host", value_name = "HOST:SETTINGS")]
+    #[arg(long = "host", value_name = "HOST:SETTINGS", help_heading = "Checking")]
     pub hosts: Vec<String>,
-    /// Skip URLs matching this regular expression (repeatable).
-    #[arg(long, value_name = "REGEX")]
+    /// Skip URLs matching this regular expression (repeatable; added to the
+    /// file's excludes and .citecheckignore).
+    #[arg(long, value_name = "REGEX", help_heading = "Checking")]
     pub exclude: Vec<String>,
+    /// Check only URLs matching this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Checking")]
+    pub include: Vec<String>,
+    /// Count this HTTP status as alive (repeatable, e.g. --accept 403).
+    #[arg(long, value_name = "STATUS", help_heading = "Checking")]
+    pub accept: Vec<u16>,
     /// Do not probe a random sibling URL to detect soft 404s.
-    #[arg(long)]
+    #[arg(long, help_heading = "Checking")]
     pub no_probe: bool,
     /// User-Agent header [default: citecheck/VERSION (+HOMEPAGE)].
-    #[arg(long, value_name = "STRING")]
+    #[arg(long, value_name = "STRING", help_heading = "Checking")]
     pub user_agent: Option<String>,
     /// Extra header "Name: value" for every request (repeatable); Authorization
     /// and Cookie are never sent to another host on redirect.
-    #[arg(long, short = 'H', value_name = "HEADER", value_parser = citecheck::check::parse_header)]
+    #[arg(long, short = 'H', value_name = "HEADER", value_parser = citecheck::check::parse_header, help_heading = "Checking")]
     pub header: Vec<(String, String)>,
     /// Trust the root certificates in this PEM file too (repeatable).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Checking")]
     pub cacert: Vec<std::path::PathBuf>,
     /// Accept invalid TLS certificates (never the default).
-    #[arg(long)]
+    #[arg(long, help_heading = "Checking")]
     pub insecure: bool,
     /// Connect to ADDR for HOST, like curl (repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve)]
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve, help_heading = "Checking")]
     pub resolve: Vec<citecheck::check::Resolve>,
     /// Read --resolve entries from a file, one HOST:PORT:ADDR per line (# comments).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Checking")]
     pub resolve_file: Option<std::path::PathBuf>,
     /// Well-known host resolved to tell "no such host" from "DNS is down"
     /// (repeatable) [default: web.archive.org, www.wikipedia.org].
-    #[arg(long, value_name = "HOST")]
+    #[arg(long, value_name = "HOST", help_heading = "Checking")]
     pub dns_canary: Vec<String>,
+    /// Which citations get an archive look-up [default: dead].
+    #[arg(long, value_name = "MODE", value_parser = ["off", "dead", "all"], help_heading = "Archive")]
+    pub archive: Option<String>,
+    /// Wayback Machine base URL (a self-hosted pywb/OpenWayback, or a mock)
+    /// [default: https://web.archive.org/].
+    #[arg(long, value_name = "URL", help_heading = "Archive")]
+    pub wayback_url: Option<String>,
+    /// Also ask Memento archives when the Wayback Machine has nothing:
+    /// NAME=TIMEGATE[,TIMEMAP] or the built-in archive.today;
+    /// alone, every built-in one (repeatable).
+    #[arg(long, value_name = "ARCHIVE", num_args = 0..=1, default_missing_value = "builtin", help_heading = "Archive")]
+    pub memento: Vec<String>,
+    /// Fetch each chosen snapshot to confirm it shows the page (slower).
+    #[arg(long, help_heading = "Archive")]
+    pub verify_archive: bool,
+    /// The history store file [default: the platform cache directory's
+    /// citecheck/history.sqlite3].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CITECHECK_CACHE",
+        help_heading = "History store"
+    )]
+    pub cache: Option<std::path::PathBuf>,
+    /// Neither read nor write the history store.
+    #[arg(long, help_heading = "History store")]
+    pub no_cache: bool,
+    /// Reuse stored results younger than this without a request (30m, 12h,
+    /// 1d, 0s to always re-check) [default: 1d].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "History store")]
+    pub max_age: Option<jiff::SignedDuration>,
+    /// Report a URL dead only after FAILURES dead checks spread over at least
+    /// SPAN (e.g. 3/72h); until then it is "failing since" [default: off].
+    #[arg(long, value_name = "FAILURES/SPAN", help_heading = "History store")]
+    pub confirm_dead: Option<citecheck::store::ConfirmRule>,
+    /// Testing aid: the time the run takes as now (RFC 3339).
+    #[arg(long, value_name = "TIME", env = "CITECHECK_NOW", hide = true)]
+    pub now: Option<jiff::Timestamp>,
     /// Hide the progress bar (it is shown only on a terminal anyway).
     #[arg(long)]
     pub no_progress: bool,

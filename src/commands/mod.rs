@@ -6,6 +6,7 @@ pub mod cache;
 pub mod check;
 pub mod extract;
 pub mod history;
+pub mod pipeline_args;
 
 use std::io::Write;
 use std::process::ExitCode;
