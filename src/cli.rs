@@ -33,6 +33,9 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Check every cited URL and report dead, moved, blocked and unreachable sources.
     Check(CheckArgs),
+    /// Check like `check`, then write archive links for dead citations into the
+    /// documents (a dry run printing a diff unless --in-place).
+    Fix(FixArgs),
     /// Submit cited sources to the Wayback Machine's Save Page Now.
     Archive(ArchiveArgs),
     /// Print the past checks of a URL from the history store, newest first.
@@ -113,6 +116,60 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
     /// Network, check, archive and cache options.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// How `fix` writes an archive copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixStyle {
+    /// Keep the cited URL and add an archive link after the construct.
+    Append,
+    /// Write the archive URL in place of the cited one (archive fields of
+    /// BibTeX entries and wikitext templates are filled either way).
+    Replace,
+}
+
+/// Where `fix` puts the archive copy of a BibTeX entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BibtexArchiveField {
+    /// `archiveurl` and `archivedate` fields.
+    Archiveurl,
+    /// "Archived at \url{…} on DATE" in `note`, for styles that print only `note`.
+    Note,
+}
+
+/// `citecheck fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The documents.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the diff to FILE instead of standard output (with --in-place
+    /// too, as a record); --quiet leaves only errors on standard error.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Append an archive link beside each dead citation, or replace its URL.
+    #[arg(long, value_enum, default_value_t = FixStyle::Append, help_heading = "Fixing")]
+    pub style: FixStyle,
+    /// Write the changes into the files (atomically) instead of printing a
+    /// unified diff.
+    #[arg(long, help_heading = "Fixing")]
+    pub in_place: bool,
+    /// With --in-place, keep each original as FILE.orig.
+    #[arg(long, requires = "in_place", help_heading = "Fixing")]
+    pub backup: bool,
+    /// Write the new URL of permanently moved citations over the old one.
+    #[arg(long, help_heading = "Fixing")]
+    pub update_moved: bool,
+    /// Write damaged URLs (escaped underscores, broken lines, glued
+    /// punctuation) back repaired.
+    #[arg(long, help_heading = "Fixing")]
+    pub repair: bool,
+    /// Where BibTeX entries get the archive copy.
+    #[arg(long, value_enum, default_value_t = BibtexArchiveField::Archiveurl, help_heading = "Fixing")]
+    pub bibtex_archive_field: BibtexArchiveField,
+    /// Network, check, archive and cache options (as for `check`).
     #[command(flatten)]
     pub pipeline: PipelineArgs,
 }

@@ -5,6 +5,7 @@ pub mod archive;
 pub mod cache;
 pub mod check;
 pub mod extract;
+pub mod fix;
 pub mod history;
 pub mod pipeline_args;
 
@@ -39,6 +40,7 @@ pub fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Extract(args) => extract::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fix(args) => fix::run(args),
         Command::Archive(args) => archive::run(args),
         Command::History(args) => history::run(args),
         Command::Cache(args) => cache::run(args),

@@ -8,9 +8,8 @@
 //! while the planner is about text.
 
 use super::{Action, SkipReason, Style};
-use crate::archive::Snapshot;
-use crate::check::{CheckResult, Verdict};
-use crate::citation::Citation;
+use crate::check::Verdict;
+use crate::report::check::{Checked, Lookup};
 
 /// What the user allowed `fix` to do beyond archiving dead citations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,21 +32,16 @@ pub enum Decision {
     Leave(SkipReason),
 }
 
-/// Decides what to do with a citation given its check result and the
-/// archive copy found for it, if any.
+/// Decides what to do with a checked citation.
 ///
 /// A capture is written in whatever the verdict (the archive stage only
 /// finds one for dead citations unless asked to archive everything), except
-/// that a moved citation with `update_moved` gets its new URL instead. A
-/// repair rides along with an appended archive link or stands alone.
-pub fn decide(
-    c: &Citation,
-    result: &CheckResult,
-    archive: Option<&Snapshot>,
-    policy: &Policy,
-) -> Decision {
-    let primary = primary(c, result, archive, policy);
-    let repair = policy.repair && c.raw.is_some();
+/// that a moved citation with `update_moved` gets its new URL instead, and a
+/// death `--confirm-dead` has not confirmed yet is left alone. A repair
+/// rides along with an appended archive link or stands alone.
+pub fn decide(r: &Checked, policy: &Policy) -> Decision {
+    let primary = primary(r, policy);
+    let repair = policy.repair && r.citation.raw.is_some();
     match primary {
         Ok(action) => {
             let rewrites_span = match action {
@@ -65,12 +59,11 @@ pub fn decide(
     }
 }
 
-fn primary(
-    c: &Citation,
-    result: &CheckResult,
-    archive: Option<&Snapshot>,
-    policy: &Policy,
-) -> Result<Action, SkipReason> {
+fn primary(r: &Checked, policy: &Policy) -> Result<Action, SkipReason> {
+    let result = &r.result;
+    if result.verdict == Verdict::Dead && r.failing_since.is_some() {
+        return Err(SkipReason::Unconfirmed);
+    }
     let moved_to = match (&result.verdict, &result.final_url) {
         (Verdict::Moved, Some(url)) if policy.update_moved => Some(url),
         _ => None,
@@ -80,15 +73,19 @@ fn primary(
             new_url: new_url.clone(),
         });
     }
-    if let Some(s) = archive {
+    if let Some(s) = &r.archive {
         return Ok(Action::Archive {
             archive_url: s.url.clone(),
             timestamp: s.timestamp.clone(),
         });
     }
     Err(match result.verdict {
-        _ if c.archived.is_some() => SkipReason::AlreadyArchived,
-        Verdict::Dead => SkipReason::NoArchiveCopy,
+        _ if r.citation.archived.is_some() => SkipReason::AlreadyArchived,
+        Verdict::Dead => match r.archive_lookup {
+            Some(Lookup::Deferred) => SkipReason::LookupUnfinished("deferred"),
+            Some(Lookup::Failed) => SkipReason::LookupUnfinished("failed"),
+            _ => SkipReason::NoArchiveCopy,
+        },
         Verdict::Moved => SkipReason::Moved,
         Verdict::Skipped => SkipReason::Excluded,
         other => SkipReason::NotDead(other.name().to_string()),
@@ -98,12 +95,16 @@ fn primary(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::Relation;
+    use crate::archive::{Relation, Snapshot};
+    use crate::check::CheckResult;
+    use crate::citation::Citation;
     use crate::fix::tests::cite;
+
+    const COPY: &str = "https://web.archive.org/web/20170101000000/http://x.org/a";
 
     fn snapshot() -> Snapshot {
         Snapshot {
-            url: "https://web.archive.org/web/20170101000000/http://x.org/a".into(),
+            url: COPY.into(),
             timestamp: "20170101000000".into(),
             source: "wayback".into(),
             status: 200,
@@ -114,21 +115,31 @@ mod tests {
 
     fn archived() -> Action {
         Action::Archive {
-            archive_url: "https://web.archive.org/web/20170101000000/http://x.org/a".into(),
+            archive_url: COPY.into(),
             timestamp: "20170101000000".into(),
         }
     }
 
-    fn result(verdict: Verdict, final_url: Option<&str>) -> CheckResult {
-        let mut r = CheckResult::plain(verdict, "test");
-        r.final_url = final_url.map(String::from);
-        r
+    fn plain() -> Citation {
+        cite("<http://x.org/a>", "http://x.org/a", "http://x.org/a")
     }
 
     fn damaged() -> Citation {
-        let mut c = cite("<http://x.org/a>", "http://x.org/a", "http://x.org/a");
+        let mut c = plain();
         c.raw = Some("http://x.org/a.".into());
         c
+    }
+
+    /// A record of `c` judged `verdict` (moved to `to`), with `copy` found.
+    fn record(c: Citation, verdict: Verdict, to: Option<&str>, copy: bool) -> Checked {
+        let mut result = CheckResult::plain(verdict, "test");
+        result.final_url = to.map(String::from);
+        let mut r = Checked::new(c, result);
+        if copy {
+            r.archive = Some(snapshot());
+            r.archive_lookup = Some(Lookup::Found);
+        }
+        r
     }
 
     const ALL: Policy = Policy {
@@ -137,102 +148,88 @@ mod tests {
         style: Style::Append,
     };
 
+    fn leave(reason: SkipReason) -> Decision {
+        Decision::Leave(reason)
+    }
+
     #[test]
     fn dead_with_a_capture_is_archived_and_without_one_left_alone() {
-        let c = cite("<http://x.org/a>", "http://x.org/a", "http://x.org/a");
-        let dead = result(Verdict::Dead, None);
-        let s = snapshot();
-        let policy = Policy::default();
-        assert_eq!(
-            decide(&c, &dead, Some(&s), &policy),
-            Decision::Act(vec![archived()])
-        );
-        assert_eq!(
-            decide(&c, &dead, None, &policy),
-            Decision::Leave(SkipReason::NoArchiveCopy)
-        );
-        let mut known = c.clone();
+        let p = Policy::default();
+        let found = record(plain(), Verdict::Dead, None, true);
+        assert_eq!(decide(&found, &p), Decision::Act(vec![archived()]));
+        let mut none = record(plain(), Verdict::Dead, None, false);
+        assert_eq!(decide(&none, &p), leave(SkipReason::NoArchiveCopy));
+        none.archive_lookup = Some(Lookup::Deferred);
+        let deferred = SkipReason::LookupUnfinished("deferred");
+        assert_eq!(decide(&none, &p), leave(deferred));
+        none.archive_lookup = Some(Lookup::Failed);
+        let failed = SkipReason::LookupUnfinished("failed");
+        assert_eq!(decide(&none, &p), leave(failed));
+        let mut known = plain();
         known.archived = Some("https://archive.ph/x".into());
-        assert_eq!(
-            decide(&known, &dead, None, &policy),
-            Decision::Leave(SkipReason::AlreadyArchived)
-        );
+        let known = record(known, Verdict::Dead, None, false);
+        assert_eq!(decide(&known, &p), leave(SkipReason::AlreadyArchived));
+    }
+
+    #[test]
+    fn unconfirmed_deaths_are_left_alone_even_with_a_capture() {
+        let mut r = record(damaged(), Verdict::Dead, None, true);
+        r.failing_since = Some(jiff::Timestamp::UNIX_EPOCH);
+        assert_eq!(decide(&r, &ALL), Decision::Act(vec![Action::Repair]));
+        let p = Policy::default();
+        assert_eq!(decide(&r, &p), leave(SkipReason::Unconfirmed));
     }
 
     #[test]
     fn live_verdicts_are_left_alone_with_their_name() {
-        let c = cite("<http://x.org/a>", "http://x.org/a", "http://x.org/a");
         let p = Policy::default();
-        let leave = |v, url| decide(&c, &result(v, url), None, &p);
-        assert_eq!(
-            leave(Verdict::Alive, None),
-            Decision::Leave(SkipReason::NotDead("alive".into()))
-        );
-        assert_eq!(
-            leave(Verdict::Blocked, None),
-            Decision::Leave(SkipReason::NotDead("blocked".into()))
-        );
-        assert_eq!(
-            leave(Verdict::Skipped, None),
-            Decision::Leave(SkipReason::Excluded)
-        );
-        assert_eq!(
-            leave(Verdict::Moved, Some("https://x.org/b")),
-            Decision::Leave(SkipReason::Moved)
-        );
+        let with = |v, to| decide(&record(plain(), v, to, false), &p);
+        let not_dead = |name: &str| leave(SkipReason::NotDead(name.into()));
+        assert_eq!(with(Verdict::Alive, None), not_dead("alive"));
+        assert_eq!(with(Verdict::Blocked, None), not_dead("blocked"));
+        assert_eq!(with(Verdict::Unreachable, None), not_dead("unreachable"));
+        assert_eq!(with(Verdict::Skipped, None), leave(SkipReason::Excluded));
+        let moved = with(Verdict::Moved, Some("https://x.org/b"));
+        assert_eq!(moved, leave(SkipReason::Moved));
     }
 
     #[test]
     fn moved_is_updated_only_when_asked() {
-        let c = cite("<http://x.org/a>", "http://x.org/a", "http://x.org/a");
-        let moved = result(Verdict::Moved, Some("https://x.org/b"));
+        let to = Some("https://x.org/b");
         let update = Action::Update {
             new_url: "https://x.org/b".into(),
         };
-        assert_eq!(
-            decide(&c, &moved, None, &ALL),
-            Decision::Act(vec![update.clone()])
-        );
-        // A capture found with `--archive all` does not beat the new URL.
-        assert_eq!(
-            decide(&damaged(), &moved, Some(&snapshot()), &ALL),
-            Decision::Act(vec![update])
-        );
-        // Without --update-moved, a capture (from `--archive all`) is used.
+        let moved = record(plain(), Verdict::Moved, to, false);
+        assert_eq!(decide(&moved, &ALL), Decision::Act(vec![update.clone()]));
+        // A capture found with `--archive all` does not beat the new URL,
+        // and the new URL makes a repair moot.
+        let both = record(damaged(), Verdict::Moved, to, true);
+        assert_eq!(decide(&both, &ALL), Decision::Act(vec![update]));
+        // Without --update-moved, that capture is used.
         let p = Policy::default();
-        assert_eq!(
-            decide(&c, &moved, Some(&snapshot()), &p),
-            Decision::Act(vec![archived()])
-        );
+        let archived_only = record(plain(), Verdict::Moved, to, true);
+        assert_eq!(decide(&archived_only, &p), Decision::Act(vec![archived()]));
     }
 
     #[test]
     fn repairs_ride_along_or_stand_alone() {
-        let c = damaged();
-        let dead = result(Verdict::Dead, None);
+        let dead = record(damaged(), Verdict::Dead, None, true);
         assert_eq!(
-            decide(&c, &dead, Some(&snapshot()), &ALL),
+            decide(&dead, &ALL),
             Decision::Act(vec![archived(), Action::Repair])
         );
         let replace = Policy {
             style: Style::Replace,
             ..ALL
         };
-        assert_eq!(
-            decide(&c, &dead, Some(&snapshot()), &replace),
-            Decision::Act(vec![archived()])
-        );
-        assert_eq!(
-            decide(&c, &result(Verdict::Alive, None), None, &ALL),
-            Decision::Act(vec![Action::Repair])
-        );
+        assert_eq!(decide(&dead, &replace), Decision::Act(vec![archived()]));
+        let alive = record(damaged(), Verdict::Alive, None, false);
+        assert_eq!(decide(&alive, &ALL), Decision::Act(vec![Action::Repair]));
         let no_repair = Policy {
             repair: false,
             ..ALL
         };
-        assert_eq!(
-            decide(&c, &result(Verdict::Alive, None), None, &no_repair),
-            Decision::Leave(SkipReason::NotDead("alive".into()))
-        );
+        let not_dead = leave(SkipReason::NotDead("alive".into()));
+        assert_eq!(decide(&alive, &no_repair), not_dead);
     }
 }

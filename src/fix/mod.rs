@@ -266,7 +266,8 @@ pub fn plan(text: &str, format: Format, items: &[(Citation, Action)], opts: &Fix
 }
 
 /// Carries out decisions on the citations of `text`: plans the actions,
-/// adds the citations decided to be left alone to the summary, and returns
+/// adds the citations decided to be left alone to the summary (links to
+/// archive copies as already archived), and returns
 /// the new text (equal to `text` when nothing changes) with the plan.
 pub fn fix_text<'c>(
     text: &str,
@@ -279,6 +280,11 @@ pub fn fix_text<'c>(
     for (c, decision) in decisions {
         match decision {
             Decision::Act(actions) => items.extend(actions.into_iter().map(|a| (c.clone(), a))),
+            // A link to an archive copy (a previous run's, say) is itself the
+            // fix, whatever its own verdict.
+            Decision::Leave(_) if is_archive_url_among(&c.url, &opts.archive_prefixes) => {
+                left.push((c, SkipReason::AlreadyArchived))
+            }
             Decision::Leave(reason) => left.push((c, reason)),
         }
     }

@@ -32,6 +32,8 @@ pub enum SkipReason {
     NotDead(String),
     /// Moved permanently, and `--update-moved` was not given.
     Moved,
+    /// Dead, but `--confirm-dead` has not confirmed it yet.
+    Unconfirmed,
     /// The archive look-up did not finish (deferred to spare the archive's
     /// rate limit, or failed); a later run may find a copy.
     LookupUnfinished(&'static str),
@@ -51,6 +53,7 @@ impl SkipReason {
             SkipReason::NoArchiveCopy => "no archive copy",
             SkipReason::NotDead(_) => "not dead",
             SkipReason::Moved => "moved",
+            SkipReason::Unconfirmed => "not yet confirmed dead",
             SkipReason::LookupUnfinished(_) => "archive look-up unfinished",
             SkipReason::Excluded => "excluded",
         }
