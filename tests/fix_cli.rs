@@ -207,3 +207,131 @@ fn seed_gets_archive_links_for_all_17_and_a_second_run_changes_nothing() {
     let (code, diff, _) = w.fix(&[]);
     assert_eq!((code, diff.as_str()), (0, ""));
 }
+
+fn citecheck(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("citecheck").unwrap();
+    for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+        cmd.env_remove(v);
+    }
+    cmd.env_remove("CITECHECK_CACHE");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+#[test]
+fn usage_errors_exit_3_and_touch_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("doc.md");
+    std::fs::write(&doc, "[a](http://a.test/)\n").unwrap();
+    for args in [
+        vec!["fix", "--in-place", "-"],
+        vec!["fix", "--backup", "doc.md"],
+        vec!["fix", "--style", "sideways", "doc.md"],
+        vec!["fix", "--bibtex-archive-field", "howpublished", "doc.md"],
+        vec!["fix", "--timeout", "soon", "doc.md"],
+    ] {
+        let out = citecheck(dir.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&doc).unwrap(),
+        "[a](http://a.test/)\n"
+    );
+}
+
+/// One dead, one moved, one damaged and one live citation on local hosts.
+#[test]
+fn update_moved_repair_backup_and_diff_file() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mock = runtime.block_on(Mock::start());
+    let server = Server::start(|r| match r.path.as_str() {
+        "/old" => Reply::redirect(301, "/new"),
+        "/new" | "/ok" | "/a_b" => Reply::html(200, "<title>A page</title>"),
+        _ => Reply::status(404),
+    });
+    let p = server.port;
+    mock.add(
+        &format!("http://dead.test:{p}/gone"),
+        vec![cap("20200101000000", 200, "GOOD")],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let original = format!(
+        "# Notes\r\n\r\nGone: [g](http://dead.test:{p}/gone).\r\n\
+         Moved: <http://moved.test:{p}/old>\r\n\
+         Damaged: [d](http://alive.test:{p}/a\\_b)\r\n\
+         Fine: [f](http://alive.test:{p}/ok)\r\n"
+    );
+    let doc = dir.path().join("doc.md");
+    std::fs::write(&doc, &original).unwrap();
+    let base = mock.base();
+    let mut cmd = citecheck(dir.path());
+    cmd.args(["fix", "--no-cache", "--no-progress", "--max-retries", "0"])
+        .args(["--wayback-url", &base, "--dns-canary", "alive.test"]);
+    for host in ["dead.test", "moved.test", "alive.test"] {
+        cmd.args(["--resolve", &format!("{host}:{p}:127.0.0.1")]);
+    }
+    let out = cmd
+        .args(["--update-moved", "--repair", "--in-place", "--backup"])
+        .args(["--output", "changes.diff", "doc.md"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        err,
+        "doc.md: archived 1, updated 1, repaired 1, left alone 1 (1 not dead)\n"
+    );
+    let fixed = format!(
+        "# Notes\r\n\r\nGone: [g](http://dead.test:{p}/gone) \
+         ([archived]({base}web/20200101000000/http://dead.test:{p}/gone)).\r\n\
+         Moved: <http://moved.test:{p}/new>\r\n\
+         Damaged: [d](http://alive.test:{p}/a_b)\r\n\
+         Fine: [f](http://alive.test:{p}/ok)\r\n"
+    );
+    assert_eq!(std::fs::read_to_string(&doc).unwrap(), fixed);
+    let backup = std::fs::read_to_string(dir.path().join("doc.md.orig")).unwrap();
+    assert_eq!(backup, original);
+    let diff = std::fs::read_to_string(dir.path().join("changes.diff")).unwrap();
+    let (removed, added) = changed(&diff);
+    assert_eq!(removed.len(), 3, "{diff}");
+    assert_eq!(added.len(), 3, "{diff}");
+    assert!(diff.starts_with("--- a/doc.md\n+++ b/doc.md\n"), "{diff}");
+    // The live citation's line is context at most, never changed.
+    assert!(
+        removed
+            .iter()
+            .chain(&added)
+            .all(|l| !l.starts_with("Fine:")),
+        "{diff}"
+    );
+    assert!(diff.contains("\n Fine: [f]"), "{diff}");
+}
+
+#[test]
+fn standard_input_gets_a_diff() {
+    // Excluded from checking, so no network; --repair still applies.
+    let dir = tempfile::tempdir().unwrap();
+    let out = citecheck(dir.path())
+        .args(["fix", "--no-cache", "--no-progress", "--repair"])
+        .args(["--exclude", "a\\.test", "--input-format", "markdown", "-"])
+        .write_stdin("See [d](http://a.test/x\\_y).\n")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "--- a/-\n+++ b/-\n@@ -1 +1 @@\n-See [d](http://a.test/x\\_y).\n+See [d](http://a.test/x_y).\n"
+    );
+    assert_eq!(
+        err,
+        "-: archived 0, updated 0, repaired 1, left alone 0\n\
+         dry run: nothing was written; --in-place writes these changes\n"
+    );
+}
