@@ -51,6 +51,9 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Check every cited URL and report dead, moved, blocked and unreachable sources.
     Check(CheckArgs),
+    /// Check like `check`, then write archive links for dead citations into the
+    /// documents (a dry run printing a diff unless --in-place).
+    Fix(FixArgs),
     /// Submit cited sources to the Wayback Machine's Save Page Now.
     Archive(ArchiveArgs),
     /// Print the past checks of a URL from the history store, newest first.
@@ -128,80 +131,195 @@ pub struct CheckArgs {
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Report format.
-    #[arg(long, short = 'f', value_name = "FORMAT", default_value = "text", value_parser = report_format())]
-    pub format: citecheck::report::ReportFormat,
+    /// Report format [default: text, or `format` in citecheck.toml].
+    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = report_format())]
+    pub format: Option<citecheck::report::ReportFormat>,
     /// Exit with status 2 for blocked and unreachable citations too.
     #[arg(long)]
     pub strict: bool,
-    /// Time allowed for one request (500ms, 20s, 1m).
-    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = citecheck::check::parse_duration)]
-    pub timeout: std::time::Duration,
-    /// Total time allowed for one URL, retries and redirects included.
-    #[arg(long, value_name = "DURATION", default_value = "90s", value_parser = citecheck::check::parse_duration)]
-    pub deadline: std::time::Duration,
-    /// Further tries after a transient failure (timeout, reset, 5xx, 429).
-    #[arg(long, value_name = "N", default_value_t = 2)]
-    pub max_retries: u32,
-    /// First retry delay, doubled per try with jitter.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = citecheck::check::parse_duration)]
-    pub retry_backoff: std::time::Duration,
-    /// Longest Retry-After or back-off honoured; a server asking for more is
-    /// reported as it answered.
-    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = citecheck::check::parse_duration)]
-    pub max_retry_wait: std::time::Duration,
-    /// Redirects followed per URL.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_redirects: usize,
-    /// Requests in flight at once, over all hosts.
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
-    pub concurrency: u32,
-    /// Requests in flight at once to one host.
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..))]
-    pub host_concurrency: u32,
-    /// Minimum time between two requests to one host.
-    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = citecheck::check::parse_duration)]
-    pub host_interval: std::time::Duration,
-    /// Limits for one host: HOST:concurrency=N,interval=DURATION (either key
-    /// may be left out; repeatable).
-    #[arg(long = "host", value_name = "HOST:SETTINGS")]
-    pub hosts: Vec<String>,
-    /// Skip URLs matching this regular expression (repeatable).
-    #[arg(long, value_name = "REGEX")]
-    pub exclude: Vec<String>,
-    /// Do not probe a random sibling URL to detect soft 404s.
-    #[arg(long)]
-    pub no_probe: bool,
-    /// User-Agent header [default: citecheck/VERSION (+HOMEPAGE)].
-    #[arg(long, value_name = "STRING")]
-    pub user_agent: Option<String>,
-    /// Extra header "Name: value" for every request (repeatable); Authorization
-    /// and Cookie are never sent to another host on redirect.
-    #[arg(long, short = 'H', value_name = "HEADER", value_parser = citecheck::check::parse_header)]
-    pub header: Vec<(String, String)>,
-    /// Trust the root certificates in this PEM file too (repeatable).
-    #[arg(long, value_name = "FILE")]
-    pub cacert: Vec<std::path::PathBuf>,
-    /// Accept invalid TLS certificates (never the default).
-    #[arg(long)]
-    pub insecure: bool,
-    /// Connect to ADDR for HOST, like curl (repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve)]
-    pub resolve: Vec<citecheck::check::Resolve>,
-    /// Read --resolve entries from a file, one HOST:PORT:ADDR per line (# comments).
-    #[arg(long, value_name = "FILE")]
-    pub resolve_file: Option<std::path::PathBuf>,
-    /// Well-known host resolved to tell "no such host" from "DNS is down"
-    /// (repeatable) [default: web.archive.org, www.wikipedia.org].
-    #[arg(long, value_name = "HOST")]
-    pub dns_canary: Vec<String>,
-    /// Hide the progress bar (it is shown only on a terminal anyway).
-    #[arg(long)]
-    pub no_progress: bool,
     /// Also append the Markdown report to FILE, whatever --format says (for
     /// $GITHUB_STEP_SUMMARY: annotations and a job summary from one run).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<std::path::PathBuf>,
+    /// Network, check, archive and cache options.
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// How `fix` writes an archive copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FixStyle {
+    /// Keep the cited URL and add an archive link after the construct.
+    Append,
+    /// Write the archive URL in place of the cited one (archive fields of
+    /// BibTeX entries and wikitext templates are filled either way).
+    Replace,
+}
+
+/// Where `fix` puts the archive copy of a BibTeX entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BibtexArchiveField {
+    /// `archiveurl` and `archivedate` fields.
+    Archiveurl,
+    /// "Archived at \url{…} on DATE" in `note`, for styles that print only `note`.
+    Note,
+}
+
+/// `citecheck fix`.
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// The documents.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Write the diff to FILE instead of standard output (with --in-place
+    /// too, as a record); --quiet leaves only errors on standard error.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Append an archive link beside each dead citation, or replace its URL.
+    #[arg(long, value_enum, default_value_t = FixStyle::Append, help_heading = "Fixing")]
+    pub style: FixStyle,
+    /// Write the changes into the files (atomically) instead of printing a
+    /// unified diff.
+    #[arg(long, help_heading = "Fixing")]
+    pub in_place: bool,
+    /// With --in-place, keep each original as FILE.orig.
+    #[arg(long, requires = "in_place", help_heading = "Fixing")]
+    pub backup: bool,
+    /// Write the new URL of permanently moved citations over the old one.
+    #[arg(long, help_heading = "Fixing")]
+    pub update_moved: bool,
+    /// Write damaged URLs (escaped underscores, broken lines, glued
+    /// punctuation) back repaired.
+    #[arg(long, help_heading = "Fixing")]
+    pub repair: bool,
+    /// Where BibTeX entries get the archive copy.
+    #[arg(long, value_enum, default_value_t = BibtexArchiveField::Archiveurl, help_heading = "Fixing")]
+    pub bibtex_archive_field: BibtexArchiveField,
+    /// Network, check, archive and cache options (as for `check`).
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
+}
+
+/// The options of the check pipeline, shared by `check` and `fix`.
+///
+/// None has a clap default: a flag left out falls back to `citecheck.toml`,
+/// then to the default named in its help, so the file can never override a
+/// flag that was given.
+#[derive(Debug, Args, Default)]
+pub struct PipelineArgs {
+    /// Read settings from FILE instead of the citecheck.toml found in the
+    /// current directory or a parent.
+    #[arg(long, value_name = "FILE", help_heading = "Configuration")]
+    pub config: Option<std::path::PathBuf>,
+    /// Time allowed for one request (500ms, 20s, 1m) [default: 20s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub timeout: Option<std::time::Duration>,
+    /// Total time allowed for one URL, retries and redirects included [default: 90s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub deadline: Option<std::time::Duration>,
+    /// Further tries after a transient failure (timeout, reset, 5xx, 429) [default: 2].
+    #[arg(long, value_name = "N", help_heading = "Checking")]
+    pub max_retries: Option<u32>,
+    /// First retry delay, doubled per try with jitter [default: 1s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub retry_backoff: Option<std::time::Duration>,
+    /// Longest Retry-After or back-off honoured; a server asking for more is
+    /// reported as it answered [default: 60s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub max_retry_wait: Option<std::time::Duration>,
+    /// Redirects followed per URL [default: 10].
+    #[arg(long, value_name = "N", help_heading = "Checking")]
+    pub max_redirects: Option<usize>,
+    /// Requests in flight at once, over all hosts [default: 64].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Checking")]
+    pub concurrency: Option<u32>,
+    /// Requests in flight at once to one host [default: 4].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), help_heading = "Checking")]
+    pub host_concurrency: Option<u32>,
+    /// Minimum time between two requests to one host [default: 0s].
+    #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
+    pub host_interval: Option<std::time::Duration>,
+    /// Limits for one host: HOST:concurrency=N,interval=DURATION (either key
+    /// may be left out; repeatable).
+    #[arg(long = "host", value_name = "HOST:SETTINGS", help_heading = "Checking")]
+    pub hosts: Vec<String>,
+    /// Skip URLs matching this regular expression (repeatable; added to the
+    /// file's excludes and .citecheckignore).
+    #[arg(long, value_name = "REGEX", help_heading = "Checking")]
+    pub exclude: Vec<String>,
+    /// Check only URLs matching this regular expression (repeatable).
+    #[arg(long, value_name = "REGEX", help_heading = "Checking")]
+    pub include: Vec<String>,
+    /// Count this HTTP status as alive (repeatable, e.g. --accept 403).
+    #[arg(long, value_name = "STATUS", help_heading = "Checking")]
+    pub accept: Vec<u16>,
+    /// Do not probe a random sibling URL to detect soft 404s.
+    #[arg(long, help_heading = "Checking")]
+    pub no_probe: bool,
+    /// User-Agent header [default: citecheck/VERSION (+HOMEPAGE)].
+    #[arg(long, value_name = "STRING", help_heading = "Checking")]
+    pub user_agent: Option<String>,
+    /// Extra header "Name: value" for every request (repeatable); Authorization
+    /// and Cookie are never sent to another host on redirect.
+    #[arg(long, short = 'H', value_name = "HEADER", value_parser = citecheck::check::parse_header, help_heading = "Checking")]
+    pub header: Vec<(String, String)>,
+    /// Trust the root certificates in this PEM file too (repeatable).
+    #[arg(long, value_name = "FILE", help_heading = "Checking")]
+    pub cacert: Vec<std::path::PathBuf>,
+    /// Accept invalid TLS certificates (never the default).
+    #[arg(long, help_heading = "Checking")]
+    pub insecure: bool,
+    /// Connect to ADDR for HOST, like curl (repeatable).
+    #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve, help_heading = "Checking")]
+    pub resolve: Vec<citecheck::check::Resolve>,
+    /// Read --resolve entries from a file, one HOST:PORT:ADDR per line (# comments).
+    #[arg(long, value_name = "FILE", help_heading = "Checking")]
+    pub resolve_file: Option<std::path::PathBuf>,
+    /// Well-known host resolved to tell "no such host" from "DNS is down"
+    /// (repeatable) [default: web.archive.org, www.wikipedia.org].
+    #[arg(long, value_name = "HOST", help_heading = "Checking")]
+    pub dns_canary: Vec<String>,
+    /// Which citations get an archive look-up [default: dead].
+    #[arg(long, value_name = "MODE", value_parser = ["off", "dead", "all"], help_heading = "Archive")]
+    pub archive: Option<String>,
+    /// Wayback Machine base URL (a self-hosted pywb/OpenWayback, or a mock)
+    /// [default: https://web.archive.org/].
+    #[arg(long, value_name = "URL", help_heading = "Archive")]
+    pub wayback_url: Option<String>,
+    /// Also ask Memento archives when the Wayback Machine has nothing:
+    /// NAME=TIMEGATE[,TIMEMAP] or the built-in archive.today;
+    /// alone, every built-in one (repeatable).
+    #[arg(long, value_name = "ARCHIVE", num_args = 0..=1, default_missing_value = "builtin", help_heading = "Archive")]
+    pub memento: Vec<String>,
+    /// Fetch each chosen snapshot to confirm it shows the page (slower).
+    #[arg(long, help_heading = "Archive")]
+    pub verify_archive: bool,
+    /// The history store file [default: the platform cache directory's
+    /// citecheck/history.sqlite3].
+    #[arg(
+        long,
+        value_name = "PATH",
+        env = "CITECHECK_CACHE",
+        help_heading = "History store"
+    )]
+    pub cache: Option<std::path::PathBuf>,
+    /// Neither read nor write the history store.
+    #[arg(long, help_heading = "History store")]
+    pub no_cache: bool,
+    /// Reuse stored results younger than this without a request (30m, 12h,
+    /// 1d, 0s to always re-check) [default: 1d].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "History store")]
+    pub max_age: Option<jiff::SignedDuration>,
+    /// Report a URL dead only after FAILURES dead checks spread over at least
+    /// SPAN (e.g. 3/72h); until then it is "failing since" [default: off].
+    #[arg(long, value_name = "FAILURES/SPAN", help_heading = "History store")]
+    pub confirm_dead: Option<citecheck::store::ConfirmRule>,
+    /// Testing aid: the time the run takes as now (RFC 3339).
+    #[arg(long, value_name = "TIME", env = "CITECHECK_NOW", hide = true)]
+    pub now: Option<jiff::Timestamp>,
+    /// Hide the progress bar (it is shown only on a terminal anyway).
+    #[arg(long)]
+    pub no_progress: bool,
 }
 
 /// `citecheck archive`.

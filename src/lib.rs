@@ -14,6 +14,8 @@
 //! * [`archive`] finds the Wayback (or Memento) capture that shows what a dead
 //!   citation cited;
 //! * [`store`] remembers past checks and archive look-ups between runs;
+//! * [`pipeline`] runs check, store, archive and suggestions as one stream,
+//!   for `check` and `fix` alike;
 //! * [`report`] renders results; [`fix`] writes archive links back into documents;
 //! * [`citation`] holds the types all stages share.
 
@@ -25,6 +27,7 @@ pub mod error;
 pub mod extract;
 pub mod fix;
 pub mod input;
+pub mod pipeline;
 pub mod progress;
 pub mod repair;
 pub mod report;

@@ -36,14 +36,12 @@ fn main() -> ExitCode {
             let style = anstyle::AnsiColor::Red.on_default().bold();
             let mut err = anstream::stderr().lock();
             let _ = writeln!(err, "{style}error{style:#}: {e:#}");
-            let code = if e
+            let usage = e
                 .downcast_ref::<citecheck::Error>()
                 .is_some_and(|e| e.is_usage())
-            {
-                Exit::Usage
-            } else {
-                Exit::Failure
-            };
+                || e.downcast_ref::<citecheck::pipeline::PipelineError>()
+                    .is_some_and(|e| e.is_usage());
+            let code = if usage { Exit::Usage } else { Exit::Failure };
             code.into()
         }
     }

@@ -4,12 +4,17 @@
 //! also hides it on request (`--no-progress`), so scripts and logs never see
 //! control sequences.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// Progress of a check run: checked/total, rate, dead so far, ETA.
+///
+/// Methods take `&self` (the bar and the counter are thread-safe) so the
+/// pipeline can advance it from its result stream while the caller keeps it.
 pub struct Progress {
     bar: ProgressBar,
-    dead: usize,
+    dead: AtomicUsize,
 }
 
 impl Progress {
@@ -27,14 +32,27 @@ impl Progress {
             bar.set_style(style);
         }
         bar.set_message("0 dead");
-        Progress { bar, dead: 0 }
+        Progress {
+            bar,
+            dead: AtomicUsize::new(0),
+        }
+    }
+
+    /// A bar that is never drawn (library callers and tests).
+    pub fn hidden() -> Progress {
+        Progress::new(0, true)
+    }
+
+    /// Sets the number of URLs once it is known.
+    pub fn set_total(&self, total: usize) {
+        self.bar.set_length(total as u64);
     }
 
     /// Records one judged URL.
-    pub fn record(&mut self, dead: bool) {
+    pub fn record(&self, dead: bool) {
         if dead {
-            self.dead += 1;
-            self.bar.set_message(format!("{} dead", self.dead));
+            let n = self.dead.fetch_add(1, Ordering::Relaxed) + 1;
+            self.bar.set_message(format!("{n} dead"));
         }
         self.bar.inc(1);
     }

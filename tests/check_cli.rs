@@ -22,6 +22,11 @@ fn citecheck() -> Command {
         cmd.env_remove(v);
     }
     cmd.env("NO_COLOR", "1");
+    // Never the real history store: one private file per test process.
+    let store = std::env::temp_dir()
+        .join(format!("citecheck-check-cli-{}", std::process::id()))
+        .join("history.sqlite3");
+    cmd.env("CITECHECK_CACHE", store);
     cmd
 }
 
@@ -103,6 +108,8 @@ fn reports_and_exit_status() {
             "1s",
             "--dns-canary",
             "alpha.test",
+            "--archive",
+            "off",
         ])
         .args([
             "--resolve",
@@ -158,6 +165,8 @@ fn the_seed_offline_says_network_unavailable() {
         .args([
             "check",
             "--no-progress",
+            "--archive",
+            "off",
             "--input-format",
             "converted",
             seed,
@@ -179,7 +188,7 @@ fn offline_markdown_says_network_unavailable() {
     )
     .unwrap();
     let assert = citecheck()
-        .args(["check", "--no-progress"])
+        .args(["check", "--no-progress", "--archive", "off"])
         .arg(&doc)
         .assert()
         .code(1);

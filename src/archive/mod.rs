@@ -51,7 +51,7 @@ mod wayback;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::citation::CitedDate;
 
@@ -104,7 +104,7 @@ impl Query {
 /// Whether a snapshot predates the cited date (within a day of slack). Without
 /// a cited date there is nothing to flag: the newest good capture is `Before`
 /// with `distance_days: null`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Relation {
     /// Taken on or before the cited date: shows what the author saw.
@@ -113,8 +113,9 @@ pub enum Relation {
     After,
 }
 
-/// The capture chosen for a citation: the report's `archive` field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The capture chosen for a citation: the report's `archive` field (read
+/// back from the history store, hence `Deserialize`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Replay URL, `https://web.archive.org/web/<ts>/<url>` for the Wayback Machine.
     pub url: String,

@@ -5,8 +5,10 @@ pub mod archive;
 pub mod cache;
 pub mod check;
 pub mod extract;
+pub mod fix;
 pub mod history;
 pub mod job_summary;
+pub mod pipeline_args;
 pub mod shell;
 
 use std::io::Write;
@@ -40,6 +42,7 @@ pub fn run(command: Command) -> Result<Exit> {
     match command {
         Command::Extract(args) => extract::run(args),
         Command::Check(args) => check::run(args),
+        Command::Fix(args) => fix::run(args),
         Command::Archive(args) => archive::run(args),
         Command::History(args) => history::run(args),
         Command::Cache(args) => cache::run(args),

@@ -13,7 +13,6 @@ use std::ops::Range;
 
 use super::escape::{bibtex_value, latex_href, line_ending_at, line_start};
 use super::{ArchiveCopy, BibtexField, Edit, FixOptions, Idiom, Site, SkipReason};
-use crate::fix::known::is_archive_url;
 
 /// BibTeX and BibLaTeX databases.
 pub struct Bibtex;
@@ -157,13 +156,13 @@ fn field_named<'e>(text: &str, entry: &'e Entry, names: &[&str]) -> Option<&'e F
 }
 
 /// Whether a value names an archive copy somewhere in it.
-fn names_archive(value: &str) -> bool {
+fn names_archive(site: &Site, value: &str) -> bool {
     value.match_indices("http").any(|(i, _)| {
         let rest = value.get(i..).unwrap_or("");
         let end = rest
             .find(|c: char| c.is_whitespace() || matches!(c, '}' | '{' | '"'))
             .unwrap_or(rest.len());
-        is_archive_url(rest.get(..end).unwrap_or(""))
+        site.is_archive(rest.get(..end).unwrap_or(""))
     })
 }
 
@@ -312,7 +311,11 @@ impl Idiom for Bibtex {
         };
         entry.fields.iter().any(|f| {
             let holds_url = f.value.start <= site.c.span.start && site.c.span.end <= f.value.end;
-            !holds_url && site.text.get(f.value.clone()).is_some_and(names_archive)
+            !holds_url
+                && site
+                    .text
+                    .get(f.value.clone())
+                    .is_some_and(|v| names_archive(site, v))
         })
     }
 }
@@ -353,6 +356,7 @@ mod tests {
         let opts = FixOptions {
             style,
             bibtex_archive_field: field,
+            ..FixOptions::default()
         };
         let p = plan(text, Format::Bibtex, &[(c, archive())], &opts);
         apply(text, &p.edits).unwrap_or_default()

@@ -47,6 +47,25 @@ const ARCHIVE_PREFIXES: &[(&str, &str)] = &[
 /// archive.today, WebCite, Perma.cc, Arquivo.pt, the UK, US, Australian
 /// national web archives and others): a link that already preserves a page.
 pub fn is_archive_url(url: &str) -> bool {
+    is_archive_url_among(url, &[])
+}
+
+/// [`is_archive_url`], also counting URLs under any of `prefixes` (the
+/// replay prefix of a self-hosted Wayback, `http://host/pywb/web/`) with a
+/// capture after them. The prefix compares without regard to case, as
+/// scheme and host do.
+pub fn is_archive_url_among(url: &str, prefixes: &[String]) -> bool {
+    let url = url.trim();
+    let under = |p: &String| {
+        url.len() > p.len()
+            && url
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    };
+    prefixes.iter().any(under) || is_known_archive(url)
+}
+
+fn is_known_archive(url: &str) -> bool {
     let Ok(parsed) = url::Url::parse(url.trim()) else {
         return false;
     };
@@ -74,8 +93,8 @@ const NEARBY: usize = 48;
 
 /// Whether an archive URL stands right after byte `end` (the end of a
 /// citation's construct), on the same line and within a few characters of
-/// link syntax.
-pub fn archive_follows(text: &str, end: usize) -> bool {
+/// link syntax; `prefixes` as for [`is_archive_url_among`].
+pub fn archive_follows(text: &str, end: usize, prefixes: &[String]) -> bool {
     let Some(rest) = text.get(end..) else {
         return false;
     };
@@ -91,7 +110,7 @@ pub fn archive_follows(text: &str, end: usize) -> bool {
     let Some(candidate) = line.get(at..) else {
         return false;
     };
-    is_archive_url(url_token(candidate))
+    is_archive_url_among(url_token(candidate), prefixes)
 }
 
 /// The URL at the start of `s`, up to the first character that ends a URL
@@ -154,7 +173,7 @@ mod tests {
             format!(" (`archived <{a}>`__)"),
         ] {
             let text = format!("[t](http://x.org/){after}");
-            assert!(archive_follows(&text, 18), "{text}");
+            assert!(archive_follows(&text, 18, &[]), "{text}");
         }
     }
 
@@ -162,11 +181,27 @@ mod tests {
     fn ignores_far_or_non_archive_links() {
         let far = "<http://x.org/> and then a long sentence goes on and on before \
                    https://web.archive.org/web/2017/http://x.org/";
-        assert!(!archive_follows(far, 15));
+        assert!(!archive_follows(far, 15, &[]));
         let other = "<http://x.org/> ([mirror](http://mirror.org/x))";
-        assert!(!archive_follows(other, 15));
+        assert!(!archive_follows(other, 15, &[]));
         let next_line = "<http://x.org/>\n<https://web.archive.org/web/2017/http://x.org/>";
-        assert!(!archive_follows(next_line, 15));
-        assert!(!archive_follows("abc", 10));
+        assert!(!archive_follows(next_line, 15, &[]));
+        assert!(!archive_follows("abc", 10, &[]));
+    }
+
+    #[test]
+    fn configured_prefixes_count_as_archives() {
+        let own = vec!["http://127.0.0.1:8080/pywb/web/".to_string()];
+        let copy = "HTTP://127.0.0.1:8080/pywb/web/2017/http://x.org/";
+        assert!(is_archive_url_among(copy, &own));
+        assert!(!is_archive_url(copy));
+        assert!(!is_archive_url_among(
+            "http://127.0.0.1:8080/pywb/web/",
+            &own
+        ));
+        assert!(!is_archive_url_among("http://127.0.0.1:8080/other/x", &own));
+        let text = format!("<http://x.org/> ([archived]({copy}))");
+        assert!(archive_follows(&text, 15, &own));
+        assert!(!archive_follows(&text, 15, &[]));
     }
 }

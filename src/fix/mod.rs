@@ -17,6 +17,7 @@
 //! document is never half-rewritten around one citation.
 
 mod bibtex;
+pub mod decide;
 pub mod diff;
 mod escape;
 mod html;
@@ -34,8 +35,9 @@ use std::ops::Range;
 
 use crate::citation::{Citation, Format};
 
+pub use decide::{decide, Decision, Policy};
 pub use diff::unified_diff;
-pub use known::{archive_follows, is_archive_url};
+pub use known::{archive_follows, is_archive_url, is_archive_url_among};
 pub use summary::{LeftAlone, SkipReason, Summary};
 pub use write::{write_atomic, FixError};
 
@@ -83,12 +85,16 @@ pub enum BibtexField {
 }
 
 /// Options of `citecheck fix` that change what is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FixOptions {
     /// Append or replace.
     pub style: Style,
     /// Where BibTeX entries get their archive copy.
     pub bibtex_archive_field: BibtexField,
+    /// Replay prefixes of further archives whose URLs count as archive
+    /// copies (a self-hosted Wayback given with `--wayback-url`), so that
+    /// the links `fix` wrote from it are recognised on the next run.
+    pub archive_prefixes: Vec<String>,
 }
 
 /// One replacement of a byte range of the original text (an insertion when
@@ -139,6 +145,8 @@ pub(crate) struct Site<'a> {
     pub text: &'a str,
     /// The citation being rewritten (spans checked against `text`).
     pub c: &'a Citation,
+    /// Further archives' replay prefixes ([`FixOptions::archive_prefixes`]).
+    pub archives: &'a [String],
 }
 
 impl Site<'_> {
@@ -161,6 +169,11 @@ impl Site<'_> {
         } else {
             element.end
         }
+    }
+
+    /// Whether `url` is an archive copy, configured archives included.
+    pub fn is_archive(&self, url: &str) -> bool {
+        is_archive_url_among(url, self.archives)
     }
 
     /// The document before the URL's span.
@@ -252,6 +265,37 @@ pub fn plan(text: &str, format: Format, items: &[(Citation, Action)], opts: &Fix
     plan
 }
 
+/// Carries out decisions on the citations of `text`: plans the actions,
+/// adds the citations decided to be left alone to the summary (links to
+/// archive copies as already archived), and returns
+/// the new text (equal to `text` when nothing changes) with the plan.
+pub fn fix_text<'c>(
+    text: &str,
+    format: Format,
+    decisions: impl IntoIterator<Item = (&'c Citation, Decision)>,
+    opts: &FixOptions,
+) -> Result<(String, Plan), FixError> {
+    let mut items = Vec::new();
+    let mut left = Vec::new();
+    for (c, decision) in decisions {
+        match decision {
+            Decision::Act(actions) => items.extend(actions.into_iter().map(|a| (c.clone(), a))),
+            // A link to an archive copy (a previous run's, say) is itself the
+            // fix, whatever its own verdict.
+            Decision::Leave(_) if is_archive_url_among(&c.url, &opts.archive_prefixes) => {
+                left.push((c, SkipReason::AlreadyArchived))
+            }
+            Decision::Leave(reason) => left.push((c, reason)),
+        }
+    }
+    let mut p = plan(text, format, &items, opts);
+    for (c, reason) in left {
+        p.summary.leave(c, reason);
+    }
+    let new = apply(text, &p.edits)?;
+    Ok((new, p))
+}
+
 fn edits_for(
     idiom: &dyn Idiom,
     text: &str,
@@ -268,15 +312,19 @@ fn edits_for(
             "the citation's span is not in the document",
         ));
     }
-    let site = Site { text, c };
+    let site = Site {
+        text,
+        c,
+        archives: &opts.archive_prefixes,
+    };
     match action {
         Action::Archive {
             archive_url,
             timestamp,
         } => {
             if c.archived.is_some()
-                || is_archive_url(&c.url)
-                || archive_follows(text, site.after())
+                || site.is_archive(&c.url)
+                || archive_follows(text, site.after(), site.archives)
                 || idiom.has_archive(&site)
             {
                 return Err(SkipReason::AlreadyArchived);

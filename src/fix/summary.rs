@@ -30,6 +30,13 @@ pub enum SkipReason {
     NoArchiveCopy,
     /// The verdict was not dead (the verdict's name).
     NotDead(String),
+    /// Moved permanently, and `--update-moved` was not given.
+    Moved,
+    /// Dead, but `--confirm-dead` has not confirmed it yet.
+    Unconfirmed,
+    /// The archive look-up did not finish (deferred to spare the archive's
+    /// rate limit, or failed); a later run may find a copy.
+    LookupUnfinished(&'static str),
     /// Excluded by configuration.
     Excluded,
 }
@@ -45,6 +52,9 @@ impl SkipReason {
             SkipReason::Invalid(_) => "invalid",
             SkipReason::NoArchiveCopy => "no archive copy",
             SkipReason::NotDead(_) => "not dead",
+            SkipReason::Moved => "moved",
+            SkipReason::Unconfirmed => "not yet confirmed dead",
+            SkipReason::LookupUnfinished(_) => "archive look-up unfinished",
             SkipReason::Excluded => "excluded",
         }
     }
@@ -57,6 +67,10 @@ impl fmt::Display for SkipReason {
                 write!(f, "{}: {why}", self.name())
             }
             SkipReason::NotDead(verdict) => write!(f, "verdict {verdict}, not dead"),
+            SkipReason::Moved => f.write_str("moved; --update-moved writes the new URL"),
+            SkipReason::LookupUnfinished(why) => {
+                write!(f, "archive look-up {why}; run again later")
+            }
             _ => f.write_str(self.name()),
         }
     }
@@ -180,6 +194,10 @@ mod tests {
         assert_eq!(
             SkipReason::Unsupported("no room").to_string(),
             "unsupported construct: no room"
+        );
+        assert_eq!(
+            SkipReason::LookupUnfinished("deferred").to_string(),
+            "archive look-up deferred; run again later"
         );
     }
 }

@@ -247,3 +247,36 @@ fn many_citations_are_planned_without_quadratic_work() {
     assert_eq!(out.matches("([archived](").count(), n);
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
+
+#[test]
+fn fix_text_carries_out_decisions_and_counts_the_rest() {
+    let text = "<http://x.org/c\\_1>.\n<http://x.org/b>\n";
+    let mut damaged = cite(text, "http://x.org/c\\_1", "<http://x.org/c\\_1>");
+    damaged.url = "http://x.org/c_1".into();
+    damaged.raw = Some("http://x.org/c\\_1".into());
+    let alive = cite(text, "http://x.org/b", "<http://x.org/b>");
+    let mut copy = alive.clone();
+    copy.url = "http://127.0.0.1:8/web/2017/http://x.org/b".into();
+    let decisions = [
+        (
+            &damaged,
+            Decision::Act(vec![archive_of("http://x.org/c_1"), Action::Repair]),
+        ),
+        (&alive, Decision::Leave(SkipReason::NotDead("alive".into()))),
+        (&copy, Decision::Leave(SkipReason::NoArchiveCopy)),
+    ];
+    let opts = FixOptions {
+        archive_prefixes: vec!["http://127.0.0.1:8/web/".into()],
+        ..FixOptions::default()
+    };
+    let (new, p) = fix_text(text, Format::Markdown, decisions, &opts).unwrap_or_default();
+    assert_eq!(
+        new,
+        "<http://x.org/c_1> ([archived](https://web.archive.org/web/20171027120000/\
+         http://x.org/c_1)).\n<http://x.org/b>\n"
+    );
+    assert_eq!(
+        p.summary.to_string(),
+        "archived 1, updated 0, repaired 1, left alone 2 (1 already archived, 1 not dead)"
+    );
+}

@@ -1,16 +1,46 @@
 //! The `check` report: each citation with the verdict on its URL.
 //!
 //! A [`Checked`] record is the citation as `extract` reports it (flattened,
-//! so the fields are the same) plus the result of its URL and an `archive`
-//! slot that the archive stage fills. The text report groups by file in
-//! document (footnote) order and puts the urgent verdicts first.
+//! so the fields are the same) plus the result of its URL and what the later
+//! stages added: the archive copy, a "did you mean" suggestion, and how long
+//! an unconfirmed death has lasted. Every added field is always present
+//! (`null` when empty) so the JSON shape does not depend on the options. The
+//! text report groups by file in document (footnote) order and puts the
+//! urgent verdicts first, each followed by its archive and suggestion lines.
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
+use crate::archive::{Relation, Snapshot};
 use crate::check::{CheckResult, Verdict};
 use crate::citation::Citation;
+
+/// How the archive look-up of a citation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lookup {
+    /// A good capture was found (see `archive`).
+    Found,
+    /// No archive consulted holds a good capture.
+    NotFound,
+    /// Not asked, to stay clear of an archive's rate limit; try again later.
+    Deferred,
+    /// The look-up failed (network, malformed answer).
+    Failed,
+}
+
+impl Lookup {
+    /// The name used in reports and in the history store.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lookup::Found => "found",
+            Lookup::NotFound => "not-found",
+            Lookup::Deferred => "deferred",
+            Lookup::Failed => "failed",
+        }
+    }
+}
 
 /// One citation with its verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -21,8 +51,47 @@ pub struct Checked {
     /// The result of checking its URL.
     #[serde(flatten)]
     pub result: CheckResult,
-    /// An archived copy (filled by the archive stage; `null` until then).
-    pub archive: Option<serde_json::Value>,
+    /// The archive copy chosen for the citation; `null` when none was found
+    /// or none was looked up.
+    pub archive: Option<Snapshot>,
+    /// How the archive look-up ended; `null` when there was none.
+    pub archive_lookup: Option<Lookup>,
+    /// For a dead URL whose host does not exist: the same URL on a host one
+    /// edit away that is cited elsewhere in the run and was checked alive.
+    pub suggestion: Option<String>,
+    /// With `--confirm-dead`: the first failure of a death not yet confirmed.
+    #[serde(serialize_with = "opt_display")]
+    pub failing_since: Option<jiff::Timestamp>,
+}
+
+impl Checked {
+    /// A record with nothing but the citation and its check result.
+    pub fn new(citation: Citation, result: CheckResult) -> Checked {
+        Checked {
+            citation,
+            result,
+            archive: None,
+            archive_lookup: None,
+            suggestion: None,
+            failing_since: None,
+        }
+    }
+
+    /// Whether the citation counts as dead for the exit status: dead, and
+    /// not merely failing for less than the confirm-dead rule asks.
+    pub fn is_confirmed_dead(&self) -> bool {
+        self.result.verdict == Verdict::Dead && self.failing_since.is_none()
+    }
+}
+
+fn opt_display<S: Serializer, T: std::fmt::Display>(
+    v: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => s.collect_str(v),
+        None => s.serialize_none(),
+    }
 }
 
 /// The counts of a check report.
@@ -48,6 +117,9 @@ pub struct Summary {
     pub invalid: usize,
     /// Citations with an archive copy.
     pub archived: usize,
+    /// Dead citations whose death `--confirm-dead` has not confirmed yet
+    /// (counted in `dead` too).
+    pub unconfirmed: usize,
 }
 
 impl Summary {
@@ -61,8 +133,11 @@ impl Summary {
         for r in records {
             urls.insert(r.citation.url.as_str());
             *s.slot(r.result.verdict) += 1;
-            if r.archive.as_ref().is_some_and(|a| !a.is_null()) {
+            if r.archive.is_some() {
                 s.archived += 1;
+            }
+            if r.failing_since.is_some() && r.result.verdict == Verdict::Dead {
+                s.unconfirmed += 1;
             }
         }
         s.urls = urls.len();
@@ -160,6 +235,7 @@ pub fn text(records: &[Checked], color: bool) -> String {
                 }
             }
             out.push('\n');
+            notes(&mut out, r, label_w + URL_COLUMN);
         }
     }
     out.push_str(&summary_line(&Summary::of(records)));
@@ -179,6 +255,9 @@ pub fn summary_line(s: &Summary) -> String {
     if s.archived > 0 {
         parts.push(format!("{} archived", s.archived));
     }
+    if s.unconfirmed > 0 {
+        parts.push(format!("{} not yet confirmed dead", s.unconfirmed));
+    }
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut line = format!(
         "{} citation{}, {} URL{}",
@@ -194,6 +273,58 @@ pub fn summary_line(s: &Summary) -> String {
     line
 }
 
+/// Where the URL starts in a citation line, after the label: two spaces,
+/// the line number (5), two, the verdict (11), two.
+const URL_COLUMN: usize = 2 + 2 + 5 + 2 + 11 + 2;
+
+/// The lines under a citation: its archive copy (or why there is none), a
+/// suggestion, an unconfirmed death, indented to start under its URL.
+fn notes(out: &mut String, r: &Checked, indent: usize) {
+    let pad = " ".repeat(indent);
+    match (&r.archive, r.archive_lookup) {
+        (Some(s), _) => {
+            let _ = writeln!(out, "{pad}archived: {} ({})", s.url, snapshot_note(s, r));
+        }
+        (None, Some(Lookup::NotFound)) => {
+            let _ = writeln!(out, "{pad}no archive copy");
+        }
+        (None, Some(Lookup::Deferred)) => {
+            let _ = writeln!(
+                out,
+                "{pad}archive look-up deferred (rate limit); run again later"
+            );
+        }
+        (None, Some(Lookup::Failed)) => {
+            let _ = writeln!(out, "{pad}archive look-up failed");
+        }
+        (None, Some(Lookup::Found) | None) => {}
+    }
+    if let Some(s) = &r.suggestion {
+        let _ = writeln!(out, "{pad}did you mean: {s} (alive)");
+    }
+    if let Some(since) = r.failing_since {
+        let day = since.strftime("%Y-%m-%d %H:%M UTC");
+        let _ = writeln!(out, "{pad}failing since {day}; not yet confirmed dead");
+    }
+}
+
+/// "2017-10-27, before the cited date".
+fn snapshot_note(s: &Snapshot, r: &Checked) -> String {
+    let day = crate::archive::pick::timestamp_day(&s.timestamp)
+        .map_or_else(|| s.timestamp.clone(), |d| d.to_string());
+    let mut note = day;
+    if r.citation.cited.is_some() {
+        note.push_str(match s.relation {
+            Relation::Before => ", before the cited date",
+            Relation::After => ", after the cited date",
+        });
+    }
+    if s.source != "wayback" {
+        let _ = write!(note, ", {}", s.source);
+    }
+    note
+}
+
 fn label(r: &Checked) -> String {
     match &r.citation.footnote {
         Some(l) => l.clone(),
@@ -207,8 +338,8 @@ mod tests {
     use crate::citation::CitationKind;
 
     fn record(line: usize, note: &str, url: &str, verdict: Verdict, reason: &str) -> Checked {
-        Checked {
-            citation: Citation {
+        Checked::new(
+            Citation {
                 source: "doc.md".into(),
                 line,
                 column: 1,
@@ -224,9 +355,8 @@ mod tests {
                 element: 0..0,
                 text_span: None,
             },
-            result: CheckResult::plain(verdict, reason),
-            archive: None,
-        }
+            CheckResult::plain(verdict, reason),
+        )
     }
 
     #[test]
@@ -278,5 +408,71 @@ mod tests {
         assert_eq!(c["http_status"], 404);
         assert_eq!(c["final_url"], serde_json::Value::Null);
         assert_eq!(c["archive"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn notes_follow_the_citation_line() {
+        let mut dead = record(
+            5,
+            "2",
+            "http://b.org/x",
+            Verdict::Dead,
+            "HTTP 404 Not Found",
+        );
+        dead.citation.cited = crate::CitedDate::ymd(2017, 10, 27);
+        dead.archive = Some(Snapshot {
+            url: "https://web.archive.org/web/20171017083000/http://b.org/x".into(),
+            timestamp: "20171017083000".into(),
+            source: "wayback".into(),
+            status: 200,
+            relation: Relation::Before,
+            distance_days: Some(10),
+        });
+        dead.archive_lookup = Some(Lookup::Found);
+        let mut gone = record(7, "3", "http://c.org/y", Verdict::Dead, "no such host");
+        gone.archive_lookup = Some(Lookup::Deferred);
+        gone.suggestion = Some("http://cc.org/y".into());
+        gone.failing_since = "2024-03-01T10:00:00Z".parse().ok();
+        let out = text(&[dead, gone], false);
+        let lines: Vec<&str> = out.lines().collect();
+        let pad = " ".repeat(1 + URL_COLUMN);
+        let archived = "archived: https://web.archive.org/web/20171017083000/http://b.org/x";
+        assert_eq!(
+            lines[2],
+            format!("{pad}{archived} (2017-10-17, before the cited date)")
+        );
+        assert_eq!(lines[1].find("http://"), lines[2].find("archived"));
+        assert_eq!(
+            lines[4],
+            format!("{pad}archive look-up deferred (rate limit); run again later")
+        );
+        assert_eq!(
+            lines[5],
+            format!("{pad}did you mean: http://cc.org/y (alive)")
+        );
+        assert_eq!(
+            lines[6],
+            format!("{pad}failing since 2024-03-01 10:00 UTC; not yet confirmed dead")
+        );
+        assert_eq!(
+            lines[7],
+            "2 citations, 2 URLs: 2 dead, 1 archived, 1 not yet confirmed dead"
+        );
+        let v: serde_json::Value = serde_json::from_str(&json(&[])).unwrap();
+        assert_eq!(v["summary"]["unconfirmed"], 0);
+    }
+
+    #[test]
+    fn json_has_the_added_fields() {
+        let mut r = record(5, "2", "http://b.org/x", Verdict::Dead, "no such host");
+        r.suggestion = Some("http://bb.org/x".into());
+        r.failing_since = "2024-03-01T10:00:00Z".parse().ok();
+        r.archive_lookup = Some(Lookup::NotFound);
+        let v: serde_json::Value = serde_json::from_str(&json(&[r])).unwrap();
+        let c = &v["citations"][0];
+        assert_eq!(c["suggestion"], "http://bb.org/x");
+        assert_eq!(c["failing_since"], "2024-03-01T10:00:00Z");
+        assert_eq!(c["archive_lookup"], "not-found");
+        assert_eq!(v["summary"]["unconfirmed"], 1);
     }
 }
