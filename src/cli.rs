@@ -39,6 +39,19 @@ pub enum Command {
     History(HistoryArgs),
     /// Manage the history store (where past checks are kept).
     Cache(CacheArgs),
+    /// Write a citecheck.toml with every setting and its default, commented.
+    Init(InitArgs),
+}
+
+/// `citecheck init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(value_name = "FILE", default_value = "citecheck.toml")]
+    pub path: std::path::PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by every subcommand that reads documents.

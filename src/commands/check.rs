@@ -10,6 +10,7 @@
 use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
+use citecheck::config::ReportFormat;
 use citecheck::pipeline::{self, PipelineConfig};
 use citecheck::progress::Progress;
 use citecheck::report::check::{Checked, Summary};
@@ -20,7 +21,8 @@ use crate::cli::{CheckArgs, ExtractFormat};
 
 /// Runs `citecheck check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
-    let config = args.pipeline.to_config()?;
+    let settings = args.pipeline.settings()?;
+    let config = settings.pipeline;
     let docs = read_documents(&args.input, args.output.quiet)?;
     let mut citations = Vec::new();
     for doc in &docs {
@@ -43,7 +45,11 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         }
     }
     let records = outcome.records;
-    let report = match args.format.unwrap_or(ExtractFormat::Text) {
+    let format = args.format.unwrap_or(match settings.file.output.format {
+        ReportFormat::Text => ExtractFormat::Text,
+        ReportFormat::Json => ExtractFormat::Json,
+    });
+    let report = match format {
         ExtractFormat::Json => citecheck::report::check::json(&records),
         ExtractFormat::Text => {
             let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());

@@ -6,6 +6,7 @@ pub mod cache;
 pub mod check;
 pub mod extract;
 pub mod history;
+pub mod init;
 pub mod pipeline_args;
 
 use std::io::Write;
@@ -42,6 +43,7 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Archive(args) => archive::run(args),
         Command::History(args) => history::run(args),
         Command::Cache(args) => cache::run(args),
+        Command::Init(args) => init::run(args),
     }
 }
 
