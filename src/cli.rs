@@ -64,6 +64,19 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write every page to a directory.
     Man(ManArgs),
+    /// Write a citecheck.toml with every setting and its default, commented.
+    Init(InitArgs),
+}
+
+/// `citecheck init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(value_name = "FILE", default_value = "citecheck.toml")]
+    pub path: std::path::PathBuf,
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options shared by every subcommand that reads documents.

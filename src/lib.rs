@@ -14,6 +14,7 @@
 //! * [`archive`] finds the Wayback (or Memento) capture that shows what a dead
 //!   citation cited;
 //! * [`store`] remembers past checks and archive look-ups between runs;
+//! * [`config`] reads `citecheck.toml` and `.citecheckignore`;
 //! * [`pipeline`] runs check, store, archive and suggestions as one stream,
 //!   for `check` and `fix` alike;
 //! * [`report`] renders results; [`fix`] writes archive links back into documents;
@@ -23,6 +24,7 @@ pub mod archive;
 pub mod check;
 pub mod citation;
 pub mod classify;
+pub mod config;
 pub mod error;
 pub mod extract;
 pub mod fix;

@@ -168,7 +168,8 @@ impl Default for PipelineConfig {
 pub struct Stats {
     /// Distinct URLs among the citations.
     pub urls: usize,
-    /// URLs checked over the network in this run (suggestions included).
+    /// URLs the checker judged in this run (suggestions included; excluded
+    /// and invalid ones too, which cost no request).
     pub checked: usize,
     /// URLs whose fresh stored result was reused.
     pub cached: usize,
@@ -224,7 +225,9 @@ impl PipelineError {
 
 /// Runs the pipeline over `citations`: every distinct URL is checked once
 /// (or reused from the store), judged, confirmed, looked up in the archive
-/// and returned as one [`Checked`] record per citation.
+/// and returned as one [`Checked`] record per citation, in the given order.
+/// Must run inside a Tokio runtime; opening the store and its
+/// reads are short blocking SQLite calls made in place.
 pub async fn run(
     citations: Vec<Citation>,
     cfg: &PipelineConfig,
@@ -443,6 +446,15 @@ fn queries_by_url(citations: &[Citation]) -> HashMap<String, Vec<Query>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_run_future_can_be_spawned() {
+        fn send<T: Send>(_: &T) {}
+        let cfg = PipelineConfig::default();
+        let progress = Progress::hidden();
+        let fut = run(Vec::new(), &cfg, &progress);
+        send(&fut);
+    }
 
     #[test]
     fn archive_modes() {

@@ -12,6 +12,7 @@ mod schema_validator;
 
 use std::path::{Path, PathBuf};
 
+use citecheck::archive::{Relation, Snapshot};
 use citecheck::check::{CheckResult, Hop, Verdict};
 use citecheck::report::check::{Checked, Summary};
 use citecheck::report::{render, ReportFormat};
@@ -44,23 +45,19 @@ fn citation(source: &str, line: usize, column: usize, note: Option<&str>, url: &
 fn checked(citation: Citation, verdict: Verdict, status: Option<u16>, reason: &str) -> Checked {
     let mut result = CheckResult::plain(verdict, reason);
     result.http_status = status;
-    Checked {
-        citation,
-        result,
-        archive: None,
-    }
+    Checked::new(citation, result)
 }
 
 /// The archive slot as the archive stage fills it.
-fn archive(url: &str, timestamp: &str) -> Option<Value> {
-    Some(json!({
-        "url": format!("https://web.archive.org/web/{timestamp}/{url}"),
-        "timestamp": timestamp,
-        "source": "wayback",
-        "status": 200,
-        "relation": "before",
-        "distance_days": 12,
-    }))
+fn archive(url: &str, timestamp: &str) -> Option<Snapshot> {
+    Some(Snapshot {
+        url: format!("https://web.archive.org/web/{timestamp}/{url}"),
+        timestamp: timestamp.to_string(),
+        source: "wayback".to_string(),
+        status: 200,
+        relation: Relation::Before,
+        distance_days: Some(12),
+    })
 }
 
 fn records() -> Vec<Checked> {

@@ -66,6 +66,9 @@ pub struct CheckConfig {
     /// Extra headers sent with every request (`Authorization` and `Cookie`
     /// only to the cited URL's own host).
     pub headers: Vec<(String, String)>,
+    /// Headers for the requests to one host (lower case), replacing any
+    /// header of the same name; a `User-Agent` here overrides `user_agent`.
+    pub host_headers: HashMap<String, Vec<(String, String)>>,
     /// Extra trusted root certificates, PEM.
     pub cacerts: Vec<Vec<u8>>,
     /// Accept any certificate (never the default).
@@ -99,6 +102,7 @@ impl Default for CheckConfig {
             host_overrides: HashMap::new(),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             headers: Vec::new(),
+            host_headers: HashMap::new(),
             cacerts: Vec::new(),
             insecure: false,
             resolve: Vec::new(),

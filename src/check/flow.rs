@@ -8,7 +8,7 @@
 //! the chain is known (for `moved` and soft-404 rules) and credentials are
 //! dropped when a hop leaves the cited host.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use reqwest::header::{HeaderName, HeaderValue};
@@ -32,6 +32,8 @@ pub struct Ctx {
     pub scheduler: Scheduler,
     pub probes: Probes,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// Per-host headers, by lower-case host name.
+    host_headers: HashMap<String, Vec<(HeaderName, HeaderValue)>>,
     /// A proxy is configured in the environment: name resolution is its job.
     proxied: bool,
 }
@@ -59,13 +61,10 @@ impl Ctx {
         let client = builder
             .build()
             .map_err(|e| ConfigError::Client(e.to_string()))?;
-        let mut headers = Vec::new();
-        for (name, value) in &config.headers {
-            let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|e| ConfigError::Syntax(format!("header {name:?}: {e}")))?;
-            let value = HeaderValue::from_str(value)
-                .map_err(|e| ConfigError::Syntax(format!("header {name:?}: {e}")))?;
-            headers.push((name, value));
+        let headers = typed_headers(&config.headers)?;
+        let mut host_headers = HashMap::new();
+        for (host, list) in &config.host_headers {
+            host_headers.insert(host.to_ascii_lowercase(), typed_headers(list)?);
         }
         let settings = {
             let config = config.clone();
@@ -79,8 +78,22 @@ impl Ctx {
             client,
             dns,
             headers,
+            host_headers,
         })
     }
+}
+
+/// Validates header names and values once, up front.
+fn typed_headers(list: &[(String, String)]) -> Result<Vec<(HeaderName, HeaderValue)>, ConfigError> {
+    let mut out = Vec::new();
+    for (name, value) in list {
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| ConfigError::Syntax(format!("header {name:?}: {e}")))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|e| ConfigError::Syntax(format!("header {name:?}: {e}")))?;
+        out.push((name, value));
+    }
+    Ok(out)
 }
 
 /// Whether a proxy is set in the environment (reqwest honours the same variables).
@@ -254,7 +267,10 @@ async fn fetch(
     loop {
         tries += 1;
         let permit = ctx.scheduler.acquire(&host).await;
-        let headers = http::headers_for(&ctx.headers, same_host);
+        let mut headers = http::headers_for(&ctx.headers, same_host);
+        for (name, value) in ctx.host_headers.get(&host).into_iter().flatten() {
+            headers.insert(name.clone(), value.clone());
+        }
         let result = http::send(
             &ctx.client,
             method.clone(),

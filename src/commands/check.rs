@@ -13,7 +13,6 @@ use anyhow::{Context, Result};
 use citecheck::pipeline::{self, PipelineConfig};
 use citecheck::progress::Progress;
 use citecheck::report::check::{Checked, Summary};
-use citecheck::report::ReportFormat;
 
 use super::extract::use_color;
 use super::{read_documents, write_report, Exit};
@@ -21,7 +20,8 @@ use crate::cli::CheckArgs;
 
 /// Runs `citecheck check`.
 pub fn run(args: CheckArgs) -> Result<Exit> {
-    let config = args.pipeline.to_config()?;
+    let settings = args.pipeline.settings()?;
+    let config = settings.pipeline;
     let docs = read_documents(&args.input, args.output.quiet)?;
     let mut citations = Vec::new();
     for doc in &docs {
@@ -46,7 +46,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     let records = outcome.records;
     let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
     let summary = Summary::of(&records);
-    let format = args.format.unwrap_or(ReportFormat::Text);
+    let format = args.format.unwrap_or(settings.file.output.format);
     let report = citecheck::report::render(format, &records, &summary, color);
     write_report(&args.output, report.as_bytes())?;
     if let Some(path) = &args.summary {

@@ -7,6 +7,7 @@ pub mod check;
 pub mod extract;
 pub mod fix;
 pub mod history;
+pub mod init;
 pub mod job_summary;
 pub mod pipeline_args;
 pub mod shell;
@@ -48,6 +49,7 @@ pub fn run(command: Command) -> Result<Exit> {
         Command::Cache(args) => cache::run(args),
         Command::Completions(args) => shell::completions(args),
         Command::Man(args) => shell::man(args),
+        Command::Init(args) => init::run(args),
     }
 }
 

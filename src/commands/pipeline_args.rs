@@ -2,15 +2,21 @@
 //!
 //! `check` and `fix` flatten the same arguments and call
 //! [`PipelineArgs::to_config`], so both run the pipeline with the same
-//! settings. Every unusable value becomes a [`PipelineError::Config`], which
+//! settings. The flags have no clap defaults: each setting is the flag when
+//! given, else `citecheck.toml`'s value, which is the default when the file
+//! is silent. Lists add up (the file's excludes, `.citecheckignore` and
+//! `--exclude`), except DNS canaries and Memento archives, which the flags
+//! replace. Every unusable value becomes a [`PipelineError::Config`], which
 //! `main` turns into exit status 3.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use citecheck::archive::{ArchiveConfig, MementoArchive};
-use citecheck::check::{parse_host_override, parse_resolve, CheckConfig};
-use citecheck::pipeline::{ArchiveMode, PipelineConfig, PipelineError};
+use citecheck::check::{parse_host_override, parse_resolve, CheckConfig, HostSettings};
+use citecheck::config::{self, FileConfig};
+use citecheck::pipeline::{PipelineConfig, PipelineError};
 use url::Url;
 
 use crate::cli::PipelineArgs;
@@ -28,36 +34,48 @@ fn bad(message: String) -> anyhow::Error {
     PipelineError::Config(message).into()
 }
 
+/// The pipeline configuration and the file it was merged with.
+pub struct Settings {
+    /// What [`citecheck::pipeline::run`] takes.
+    pub pipeline: PipelineConfig,
+    /// The configuration file as read (defaults when there is none), for the
+    /// settings outside the pipeline (the report format).
+    pub file: FileConfig,
+}
+
 impl PipelineArgs {
-    /// The pipeline configuration these arguments ask for.
+    /// The pipeline configuration these arguments ask for (flags over
+    /// `citecheck.toml` over defaults).
+    // The entry point of `fix`; `check` also needs the file's report format.
+    #[allow(dead_code)]
     pub fn to_config(&self) -> Result<PipelineConfig> {
-        let mut cfg = PipelineConfig {
-            check: self.check_config()?,
-            ..PipelineConfig::default()
+        self.settings().map(|s| s.pipeline)
+    }
+
+    /// Reads the configuration file and ignore files, and merges them with
+    /// the flags.
+    pub fn settings(&self) -> Result<Settings> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let path = match &self.config {
+            Some(p) => Some(p.clone()),
+            None => config::find(&cwd),
         };
-        for re in &self.include {
-            cfg.include.push(regex(re, "--include")?);
+        let file = match &path {
+            Some(p) => config::load(p).map_err(|e| bad(e.to_string()))?,
+            None => FileConfig::default(),
+        };
+        let mut ignore_dirs = vec![cwd];
+        if let Some(dir) = path.as_deref().and_then(Path::parent) {
+            let dir = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            ignore_dirs.push(dir.to_path_buf());
         }
-        cfg.accept.statuses = self.accept.clone();
-        cfg.archive_mode = match &self.archive {
-            Some(mode) => mode.parse().map_err(bad)?,
-            None => ArchiveMode::Dead,
-        };
-        cfg.archive = Some(self.archive_config()?);
-        cfg.store = if self.no_cache {
-            None
-        } else {
-            match &self.cache {
-                Some(path) => Some(path.clone()),
-                None => Some(citecheck::store::default_path()?),
-            }
-        };
-        if let Some(age) = self.max_age {
-            cfg.max_age = age;
-        }
-        cfg.confirm_dead = self.confirm_dead;
-        cfg.now = self.now;
-        Ok(cfg)
+        let ignored = ignore_patterns(&ignore_dirs)?;
+        let pipeline = self.merge(&file, &ignored)?;
+        Ok(Settings { pipeline, file })
     }
 
     /// Whether the progress bar stays hidden.
@@ -65,44 +83,117 @@ impl PipelineArgs {
         self.no_progress || quiet || !std::io::stderr().is_terminal()
     }
 
-    fn check_config(&self) -> Result<CheckConfig> {
-        let d = CheckConfig::default();
-        let mut c = CheckConfig {
-            timeout: self.timeout.unwrap_or(d.timeout),
-            deadline: self.deadline.unwrap_or(d.deadline),
-            max_retries: self.max_retries.unwrap_or(d.max_retries),
-            max_redirects: self.max_redirects.unwrap_or(d.max_redirects),
-            backoff: self.retry_backoff.unwrap_or(d.backoff),
-            max_retry_wait: self.max_retry_wait.unwrap_or(d.max_retry_wait),
-            concurrency: self.concurrency.map_or(d.concurrency, |n| n as usize),
-            insecure: self.insecure,
-            probe: !self.no_probe,
-            headers: self.header.clone(),
-            resolve: self.resolve.clone(),
-            ..d
+    fn merge(&self, file: &FileConfig, ignored: &[String]) -> Result<PipelineConfig> {
+        let mut cfg = PipelineConfig {
+            check: self.check_config(file, ignored)?,
+            ..PipelineConfig::default()
         };
-        if let Some(n) = self.host_concurrency {
-            c.host.concurrency = n as usize;
+        for re in file.check.include.iter().chain(&self.include) {
+            cfg.include.push(regex(re, "include")?);
         }
-        if let Some(i) = self.host_interval {
-            c.host.interval = i;
+        cfg.accept.statuses = file
+            .check
+            .accept
+            .iter()
+            .chain(&self.accept)
+            .copied()
+            .collect();
+        for (host, h) in &file.hosts {
+            if h.treat_403_as_alive {
+                cfg.accept
+                    .per_host
+                    .insert(host.to_ascii_lowercase(), vec![403]);
+            }
+        }
+        cfg.archive_mode = match &self.archive {
+            Some(mode) => mode.parse().map_err(bad)?,
+            None => file.archive.mode,
+        };
+        cfg.archive = Some(self.archive_config(file)?);
+        cfg.store = if self.no_cache || !file.cache.enabled {
+            None
+        } else {
+            match self.cache.as_ref().or(file.cache.path.as_ref()) {
+                Some(path) => Some(path.clone()),
+                None => Some(citecheck::store::default_path()?),
+            }
+        };
+        cfg.max_age = self.max_age.unwrap_or(file.cache.max_age);
+        cfg.confirm_dead = self.confirm_dead.or(file.cache.confirm_dead);
+        cfg.now = self.now;
+        Ok(cfg)
+    }
+
+    fn check_config(&self, file: &FileConfig, ignored: &[String]) -> Result<CheckConfig> {
+        let f = &file.check;
+        let mut c = CheckConfig {
+            timeout: self.timeout.unwrap_or(f.timeout),
+            deadline: self.deadline.unwrap_or(f.deadline),
+            max_retries: self.max_retries.unwrap_or(f.max_retries),
+            max_redirects: self.max_redirects.unwrap_or(f.max_redirects),
+            backoff: self.retry_backoff.unwrap_or(f.retry_backoff),
+            max_retry_wait: self.max_retry_wait.unwrap_or(f.max_retry_wait),
+            concurrency: self
+                .concurrency
+                .map_or(f.concurrency, |n| n as usize)
+                .max(1),
+            insecure: self.insecure || f.insecure,
+            probe: !self.no_probe && f.probe,
+            user_agent: self
+                .user_agent
+                .clone()
+                .unwrap_or_else(|| f.user_agent.clone()),
+            resolve: self.resolve.clone(),
+            ..CheckConfig::default()
+        };
+        c.headers = f
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        c.headers.extend(self.header.iter().cloned());
+        c.host.concurrency = self
+            .host_concurrency
+            .map_or(f.host_concurrency, |n| n as usize)
+            .max(1);
+        c.host.interval = self.host_interval.unwrap_or(f.host_interval);
+        for (host, h) in &file.hosts {
+            let host = host.to_ascii_lowercase();
+            let settings = HostSettings {
+                concurrency: h.concurrency.unwrap_or(c.host.concurrency).max(1),
+                interval: h.interval.unwrap_or(c.host.interval),
+            };
+            c.host_overrides.insert(host.clone(), settings);
+            let mut headers: Vec<(String, String)> = h
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if let Some(ua) = &h.user_agent {
+                headers.push(("User-Agent".to_string(), ua.clone()));
+            }
+            if !headers.is_empty() {
+                c.host_headers.insert(host, headers);
+            }
         }
         for spec in &self.hosts {
             let (host, settings) = parse_host_override(spec, c.host).map_err(bad)?;
             c.host_overrides.insert(host, settings);
         }
-        if let Some(ua) = &self.user_agent {
-            c.user_agent = ua.clone();
+        c.dns_canaries = if self.dns_canary.is_empty() {
+            f.dns_canaries.clone()
+        } else {
+            self.dns_canary.clone()
+        };
+        for re in f.exclude.iter().chain(&self.exclude) {
+            c.exclude.push(regex(re, "exclude")?);
         }
-        if !self.dns_canary.is_empty() {
-            c.dns_canaries = self.dns_canary.clone();
+        for re in ignored {
+            c.exclude.push(regex(re, config::IGNORE_FILE)?);
         }
-        for re in &self.exclude {
-            c.exclude.push(regex(re, "--exclude")?);
-        }
-        for path in &self.cacert {
+        for path in f.cacert.iter().chain(&self.cacert) {
             let pem = std::fs::read(path)
-                .map_err(|e| bad(format!("cannot read --cacert {}: {e}", path.display())))?;
+                .map_err(|e| bad(format!("cannot read cacert {}: {e}", path.display())))?;
             c.cacerts.push(pem);
         }
         if let Some(path) = &self.resolve_file {
@@ -121,15 +212,24 @@ impl PipelineArgs {
         Ok(c)
     }
 
-    fn archive_config(&self) -> Result<ArchiveConfig> {
+    fn archive_config(&self, file: &FileConfig) -> Result<ArchiveConfig> {
         let mut a = ArchiveConfig::default().keys_from_env();
-        if let Some(base) = &self.wayback_url {
+        if let Some(base) = self
+            .wayback_url
+            .as_ref()
+            .or(file.archive.wayback_url.as_ref())
+        {
             let base = Url::parse(base)
-                .map_err(|e| bad(format!("--wayback-url {base:?} is not a URL: {e}")))?;
+                .map_err(|e| bad(format!("wayback URL {base:?} is not a URL: {e}")))?;
             a = a.with_wayback_base(&base).map_err(|e| bad(e.to_string()))?;
         }
-        a.verify = self.verify_archive;
-        for spec in &self.memento {
+        a.verify = self.verify_archive || file.archive.verify;
+        let specs = if self.memento.is_empty() {
+            &file.archive.memento
+        } else {
+            &self.memento
+        };
+        for spec in specs {
             for m in memento_archives(spec)? {
                 if !a.memento.iter().any(|known| known.name == m.name) {
                     a.memento.push(m);
@@ -138,6 +238,25 @@ impl PipelineArgs {
         }
         Ok(a)
     }
+}
+
+/// The patterns of the `.citecheckignore` files in `dirs` (each file once).
+fn ignore_patterns(dirs: &[PathBuf]) -> Result<Vec<String>> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let path = dir.join(config::IGNORE_FILE);
+        if !path.is_file() {
+            continue;
+        }
+        let key = path.canonicalize().unwrap_or_else(|_| path.clone());
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        out.extend(config::read_ignore(&path).map_err(|e| bad(e.to_string()))?);
+    }
+    Ok(out)
 }
 
 /// Compiles a regular expression given by `flag`.

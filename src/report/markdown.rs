@@ -136,8 +136,8 @@ mod tests {
         use crate::check::CheckResult;
         use crate::citation::{Citation, CitationKind};
         let records: Vec<Checked> = (1..=MAX_ROWS + 5)
-            .map(|line| Checked {
-                citation: Citation {
+            .map(|line| {
+                let citation = Citation {
                     source: "d.md".into(),
                     line,
                     column: 1,
@@ -152,9 +152,8 @@ mod tests {
                     span: 0..0,
                     element: 0..0,
                     text_span: None,
-                },
-                result: CheckResult::plain(Verdict::Dead, "HTTP 404"),
-                archive: None,
+                };
+                Checked::new(citation, CheckResult::plain(Verdict::Dead, "HTTP 404"))
             })
             .collect();
         let out = render(&records, &Summary::of(&records));

@@ -21,9 +21,10 @@ use check::{Checked, Summary};
 pub const SCHEMA: &str = "citecheck/1";
 
 /// The formats of a `check` report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum ReportFormat {
     /// Aligned lines for people, grouped by file (the default).
+    #[default]
     Text,
     /// The `citecheck/1` JSON document.
     Json,
@@ -142,6 +143,19 @@ pub(crate) fn reason(record: &Checked) -> String {
             format!("{} → {to}", r.reason)
         }
         _ => r.reason.clone(),
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReportFormat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        ReportFormat::from_name(&name).ok_or_else(|| {
+            let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.name()).collect();
+            serde::de::Error::custom(format!(
+                "unknown report format {name:?}; expected one of: {}",
+                names.join(", ")
+            ))
+        })
     }
 }
 
