@@ -347,12 +347,13 @@ pub struct ArchiveArgs {
     /// Skip URLs with a good capture newer than this (`30d`, `6m`, `1y`).
     #[arg(long, value_name = "AGE")]
     pub if_not_archived_within: Option<String>,
-    /// Wayback Machine base URL (a self-hosted pywb/OpenWayback, or a mock).
-    #[arg(long, value_name = "URL")]
-    pub wayback_url: Option<String>,
     /// Output options.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Network, check, archive and cache options (the citations are checked
+    /// first: only live sources are submitted).
+    #[command(flatten)]
+    pub pipeline: PipelineArgs,
 }
 
 /// Where the history store is.

@@ -1,43 +1,68 @@
 //! `citecheck archive`: submit cited sources to Save Page Now before they die.
 //!
-//! Until `check` results exist this works on every cited URL from
-//! extraction (deduplicated as the archive matches them), not only on live
-//! ones. `--if-not-archived-within` spends one batched availability look-up
-//! per 100 URLs to skip those with a recent good capture; `--dry-run` stops
-//! before submitting.
+//! The citations are checked first, through the same pipeline as `check`
+//! (without archive look-ups): only live sources (alive or moved) are worth
+//! preserving, and a dead one would only archive its error page. URLs are
+//! deduplicated as the archive matches them. `--if-not-archived-within`
+//! spends one batched availability look-up per 100 URLs to skip those with a
+//! recent good capture; `--dry-run` stops before submitting.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
-use citecheck::archive::{pick, Archive, ArchiveConfig, Outcome, Query, SaveOutcome};
+use citecheck::archive::{pick, Archive, Outcome, Query, SaveOutcome};
+use citecheck::check::Verdict;
+use citecheck::pipeline::ArchiveMode;
 
 use super::{read_documents, write_report, Exit};
 use crate::cli::ArchiveArgs;
 
 /// Runs `citecheck archive`.
 pub fn run(args: ArchiveArgs) -> Result<Exit> {
+    let mut config = args.pipeline.to_config()?;
     let docs = read_documents(&args.input, args.output.quiet)?;
+    let mut citations = Vec::new();
+    for doc in &docs {
+        citations.extend(citecheck::extract::extract(
+            &doc.name, &doc.text, doc.format,
+        ));
+    }
+    let cfg = config.archive.take().unwrap_or_default().keys_from_env();
+    config.archive_mode = ArchiveMode::Off;
+    let hidden = args.pipeline.progress_hidden(args.output.quiet);
+    let outcome = super::check::run_pipeline(citations, &config, hidden)?;
+    if outcome.network_unavailable {
+        bail!(
+            "network unavailable: no host name resolves, not even {} — \
+             check the connection (or set HTTPS_PROXY); nothing was submitted",
+            config.check.dns_canaries.join(", ")
+        );
+    }
     let mut seen = HashSet::new();
     let mut urls = Vec::new();
-    for doc in &docs {
-        for c in citecheck::extract::extract(&doc.name, &doc.text, doc.format) {
-            if seen.insert(pick::match_key(&c.url)) {
-                urls.push(c.url);
-            }
+    let mut not_live = 0usize;
+    for record in outcome.records {
+        if !matches!(record.result.verdict, Verdict::Alive | Verdict::Moved) {
+            not_live += 1;
+            continue;
         }
+        if seen.insert(pick::match_key(&record.citation.url)) {
+            urls.push(record.citation.url);
+        }
+    }
+    if not_live > 0 && !args.output.quiet {
+        crate::warn(&format!(
+            "{not_live} citation{} not live (dead, blocked, unreachable…) left alone: \
+             `citecheck check` says why",
+            if not_live == 1 { "" } else { "s" }
+        ));
     }
     let within = args
         .if_not_archived_within
         .as_deref()
         .map(parse_age)
         .transpose()?;
-    let mut cfg = ArchiveConfig::default().keys_from_env();
-    if let Some(base) = &args.wayback_url {
-        let base = url::Url::parse(base)
-            .with_context(|| format!("--wayback-url {base:?} is not a URL"))?;
-        cfg = cfg.with_wayback_base(&base)?;
-    }
     let archive = Archive::new(cfg)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
