@@ -108,8 +108,12 @@ pub struct OutputArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Print only warnings and errors on standard error.
-    #[arg(long, short = 'q')]
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also print what the run did on standard error: formats detected,
+    /// citations per file, requests sent, results reused from the history store.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 /// Report formats of `extract`.

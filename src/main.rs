@@ -16,6 +16,14 @@ pub(crate) fn warn(message: &str) {
     let _ = writeln!(err, "{style}warning{style:#}: {message}");
 }
 
+/// Prints an informational line on standard error (`--verbose`).
+pub(crate) fn note(message: &str) {
+    use std::io::Write;
+    let style = anstyle::Style::new().dimmed();
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{style}citecheck{style:#}: {message}");
+}
+
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,

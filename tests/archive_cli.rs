@@ -83,3 +83,44 @@ fn offline_submits_nothing_and_says_why() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("network unavailable"));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn check_verbose_reports_requests_and_reuse() {
+    let server = Server::start(world);
+    let p = server.port;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let doc = dir.path().join("doc.md");
+    std::fs::write(&doc, format!("[a](http://alpha.test:{p}/live)\n")).expect("write");
+    let store = dir.path().join("history.sqlite3");
+    let run = || {
+        Command::cargo_bin("citecheck")
+            .expect("binary")
+            .env("NO_COLOR", "1")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .args([
+                "check",
+                "-v",
+                "--no-progress",
+                "--no-probe",
+                "--archive",
+                "off",
+            ])
+            .args(["--timeout", "2s", "--dns-canary", "alpha.test", "--cache"])
+            .arg(&store)
+            .args(["--resolve", &format!("alpha.test:{p}:127.0.0.1")])
+            .arg(&doc)
+            .output()
+            .expect("runs")
+    };
+    let first = String::from_utf8_lossy(&run().stderr).to_string();
+    assert!(
+        first.contains("1 distinct URLs: 1 checked, 0 reused from the history store"),
+        "{first}"
+    );
+    let second = String::from_utf8_lossy(&run().stderr).to_string();
+    assert!(
+        second.contains("1 distinct URLs: 0 checked, 1 reused from the history store"),
+        "{second}"
+    );
+}

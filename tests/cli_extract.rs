@@ -218,3 +218,26 @@ fn output_file_receives_the_report() {
         serde_json::from_slice(&fs::read(report).expect("written")).expect("json");
     assert_eq!(doc["citations"].as_array().map(Vec::len), Some(17));
 }
+
+#[test]
+fn verbose_says_how_each_document_was_read() {
+    let out = citecheck()
+        .args([
+            "extract",
+            "-v",
+            "--format",
+            "json",
+            "fixtures/converted/seed-essay.txt",
+        ])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim(),
+        "citecheck: fixtures/converted/seed-essay.txt: read as converted"
+    );
+    citecheck()
+        .args(["extract", "-q", "-v", "x.md"])
+        .assert()
+        .code(3);
+}

@@ -21,7 +21,7 @@ use crate::cli::ArchiveArgs;
 /// Runs `citecheck archive`.
 pub fn run(args: ArchiveArgs) -> Result<Exit> {
     let mut config = args.pipeline.to_config()?;
-    let docs = read_documents(&args.input, args.output.quiet)?;
+    let docs = read_documents(&args.input, args.output.quiet, args.output.verbose)?;
     let mut citations = Vec::new();
     for doc in &docs {
         citations.extend(citecheck::extract::extract(

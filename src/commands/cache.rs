@@ -31,6 +31,7 @@ fn stdout() -> OutputArgs {
     OutputArgs {
         output: None,
         quiet: false,
+        verbose: false,
     }
 }
 

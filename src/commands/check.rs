@@ -22,7 +22,7 @@ use crate::cli::CheckArgs;
 pub fn run(args: CheckArgs) -> Result<Exit> {
     let settings = args.pipeline.settings()?;
     let config = settings.pipeline;
-    let docs = read_documents(&args.input, args.output.quiet)?;
+    let docs = read_documents(&args.input, args.output.quiet, args.output.verbose)?;
     let mut citations = Vec::new();
     for doc in &docs {
         citations.extend(citecheck::extract::extract(
@@ -43,6 +43,9 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
             crate::warn(&format!("history store: {e}"));
         }
     }
+    if args.output.verbose {
+        print_stats(&outcome.stats);
+    }
     let records = outcome.records;
     let color = args.output.output.is_none() && use_color(std::io::stdout().is_terminal());
     let summary = Summary::of(&records);
@@ -53,6 +56,27 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
         super::job_summary::append(path, &records, &summary)?;
     }
     Ok(exit_status(&records, args.strict))
+}
+
+/// `--verbose`: what the run cost, on standard error.
+pub fn print_stats(stats: &pipeline::Stats) {
+    let r = &stats.archive_requests;
+    crate::note(&format!(
+        "{} distinct URLs: {} checked, {} reused from the history store; \
+         archive: {} look-ups ({} reused), {} requests (availability {}, CDX {}, replay {}, memento {}); \
+         {} results stored",
+        stats.urls,
+        stats.checked,
+        stats.cached,
+        stats.archive_queries,
+        stats.archive_cached,
+        r.availability + r.cdx + r.replay + r.memento + r.save,
+        r.availability,
+        r.cdx,
+        r.replay,
+        r.memento,
+        stats.stored,
+    ));
 }
 
 /// Runs the pipeline on a fresh runtime with a progress bar on standard error.

@@ -9,7 +9,7 @@ use crate::cli::{ExtractArgs, ExtractFormat};
 
 /// Runs `citecheck extract`.
 pub fn run(args: ExtractArgs) -> Result<Exit> {
-    let docs = read_documents(&args.input, args.output.quiet)?;
+    let docs = read_documents(&args.input, args.output.quiet, args.output.verbose)?;
     let mut citations = Vec::new();
     for doc in &docs {
         citations.extend(citecheck::extract::extract(

@@ -39,7 +39,7 @@ pub fn run(args: FixArgs) -> Result<Exit> {
     }
     let config = args.pipeline.to_config()?;
     let quiet = args.output.quiet;
-    let docs = read_documents(&args.input, quiet)?;
+    let docs = read_documents(&args.input, quiet, args.output.verbose)?;
     let mut citations = Vec::new();
     let mut counts = Vec::with_capacity(docs.len());
     for doc in &docs {

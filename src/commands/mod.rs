@@ -54,12 +54,21 @@ pub fn run(command: Command) -> Result<Exit> {
 }
 
 /// Reads every input, printing a one-line warning for each one skipped.
-pub fn read_documents(input: &InputArgs, quiet: bool) -> Result<Vec<citecheck::input::Document>> {
+pub fn read_documents(
+    input: &InputArgs,
+    quiet: bool,
+    verbose: bool,
+) -> Result<Vec<citecheck::input::Document>> {
     let sources = citecheck::input::collect(&input.inputs)?;
     let mut docs = Vec::with_capacity(sources.len());
     for src in &sources {
         match citecheck::input::read(src, input.input_format) {
-            Ok(doc) => docs.push(doc),
+            Ok(doc) => {
+                if verbose {
+                    crate::note(&format!("{}: read as {}", doc.name, doc.format));
+                }
+                docs.push(doc);
+            }
             Err(skipped) => {
                 if !quiet {
                     crate::warn(&skipped.to_string());
