@@ -159,7 +159,7 @@ fn reports_and_exit_status() {
 fn the_seed_offline_says_network_unavailable() {
     let seed = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/seeds/000_308a5624f1e9b82a.txt"
+        "/fixtures/converted/seed-essay.txt"
     );
     let assert = citecheck()
         .args([
