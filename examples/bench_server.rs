@@ -4,10 +4,10 @@
 //! Everything a client can meet is encoded in the request itself, so the
 //! benchmark document is the whole specification of the world and the truth
 //! needs no second source: each host answers after a fixed latency between
-//! 20 and 150 ms derived from its name (FNV-1a), and the first path segment
-//! decides the fate of the URL (`ok`, `nf` 404, `gone` 410, `mv` 301 to
-//! `moved`, `err` 500 forever, `rl` 429 with `Retry-After: 1` then 200,
-//! `hang` never answers). "Refused" hosts are not served at all: the
+//! 20 and 150 ms derived from its name (FNV-1a), and the last path segment
+//! decides the fate of the URL `/ID/FATE` (`ok`, `nf` 404, `gone` 410, `mv`
+//! 301 to `/ID/moved`, `err` 500 forever, `rl` 429 with `Retry-After: 1`
+//! then 200, `hang` never answers). "Refused" hosts are not served at all: the
 //! benchmark maps them to the closed port this server prints.
 //!
 //! Every request is logged with its start and end (microseconds since the
@@ -123,7 +123,7 @@ enum Fate {
 }
 
 fn fate(world: &World, host: &str, path: &str) -> Fate {
-    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    let mut parts = path.trim_start_matches('/').rsplitn(2, '/');
     let kind = parts.next().unwrap_or("");
     let id = parts.next().unwrap_or("");
     let html = || vec![("content-type", "text/html; charset=utf-8".to_string())];
@@ -131,7 +131,7 @@ fn fate(world: &World, host: &str, path: &str) -> Fate {
         "" | "ok" | "moved" => Fate::Answer(200, html()),
         "nf" => Fate::Answer(404, html()),
         "gone" => Fate::Answer(410, html()),
-        "mv" => Fate::Answer(301, vec![("location", format!("/moved/{id}"))]),
+        "mv" => Fate::Answer(301, vec![("location", format!("/{id}/moved"))]),
         "err" => Fate::Answer(500, html()),
         "rl" if world.nth(host, path) == 1 => {
             Fate::Answer(429, vec![("retry-after", "1".to_string())])

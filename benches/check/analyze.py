@@ -53,8 +53,9 @@ def read_log(path):
 
 
 def kind_and_id(path):
-    parts = path.strip("/").split("/", 1)
-    return (parts[0], parts[1] if len(parts) > 1 else "")
+    """(fate, id) of a path /ID/FATE."""
+    parts = path.strip("/").rsplit("/", 1)
+    return (parts[-1], parts[0] if len(parts) > 1 else "")
 
 
 def cost(entry, timeout):

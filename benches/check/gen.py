@@ -8,8 +8,9 @@ Usage: gen.py N OUT_DIR   writes OUT_DIR/hosts.tsv, OUT_DIR/doc-N.md (host names
 
 300 hosts: big0..big2 hold 40% of the URLs between them, h001..h291 share the
 rest, and down1..down6 (also among the 60%) are "refused" hosts mapped to a
-closed port. The fate of each URL is its first path segment (see
-examples/bench_server.rs); the mix is fixed below. Names avoid example.com and
+closed port. The fate of each URL is its last path segment (see
+examples/bench_server.rs; it comes last so that sorting the URLs does not group
+them by fate); the mix is fixed below. Names avoid example.com and
 the .example/.test/.invalid/.localhost TLDs, which lychee skips silently.
 The output is deterministic (a fixed seed per N).
 """
@@ -59,7 +60,7 @@ def main():
     for i in range(1, n + 1):
         name, ip, _ = rng.choice(big) if rng.random() < BIG_SHARE else rng.choice(rest)
         kind = rng.choices(kinds, weights)[0]
-        path = f"/{kind}/c{i}"
+        path = f"/c{i}/{kind}"
         note = f'[^n{i}]: Author {i}, "Cited work {i}", 2019.'
         lines.append(f"{note} http://{name}{path}")
         ip_lines.append(f"{note} http://{ip}:BENCHPORT{path}")

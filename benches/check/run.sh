@@ -7,7 +7,8 @@
 # Needs python3 and curl; uses /usr/bin/time -v for peak RSS, hyperfine when installed.
 # Environment: SIZES (default "2000 10000"), J (global limit, 128), K (per-host limit, 8),
 # TIMEOUT (per-request timeout in seconds, 2: short so hangs do not dominate),
-# RETRIES (2, citecheck's default), CARGO_TARGET_DIR.
+# RETRIES (2, citecheck's default), CITECHECK (another citecheck binary to measure),
+# CARGO_TARGET_DIR.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -21,7 +22,7 @@ RETRIES="${RETRIES:-2}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 
 cargo build --release --manifest-path "$root/Cargo.toml" --bin citecheck --example bench_server >&2
-bin="$target/release/citecheck"
+bin="${CITECHECK:-$target/release/citecheck}"
 server_bin="$target/release/examples/bench_server"
 
 for n in $SIZES; do python3 "$here/gen.py" "$n" "$out"; done
