@@ -20,7 +20,7 @@ use super::dns::{ClientResolver, DnsFailure, Resolver};
 use super::http::{self, Answer, Failure};
 use super::probe::Probes;
 use super::retry::backoff;
-use super::scheduler::Scheduler;
+use super::scheduler::{HostSlot, Scheduler};
 use super::{CheckResult, Hop, Verdict};
 use crate::classify::{self, StatusClass};
 
@@ -131,15 +131,17 @@ pub fn precheck(config: &CheckConfig, url: &str) -> Result<String, CheckResult> 
     Ok(host.to_string())
 }
 
-/// Checks one URL within the per-URL deadline.
-pub async fn check(ctx: &Ctx, url: &str) -> CheckResult {
+/// Checks one URL within the per-URL deadline; its first request uses
+/// `slot` when given (a slot of the URL's host reserved by the caller).
+pub async fn check(ctx: &Ctx, url: &str, slot: Option<HostSlot>) -> CheckResult {
     if let Err(result) = precheck(&ctx.config, url) {
         return result;
     }
     let Ok(parsed) = Url::parse(url) else {
         return CheckResult::plain(Verdict::Invalid, "not a URL");
     };
-    match tokio::time::timeout(ctx.config.deadline, judge(ctx, &parsed)).await {
+    let mut slot = slot;
+    match tokio::time::timeout(ctx.config.deadline, judge(ctx, &parsed, &mut slot)).await {
         Ok(result) => result,
         Err(_) => CheckResult::plain(
             Verdict::Unreachable,
@@ -171,16 +173,16 @@ pub struct Chain {
     pub tries: u32,
 }
 
-async fn judge(ctx: &Ctx, url: &Url) -> CheckResult {
+async fn judge(ctx: &Ctx, url: &Url, slot: &mut Option<HostSlot>) -> CheckResult {
     if head_is_cheap(url) {
-        let chain = follow(ctx, url, Method::HEAD).await;
+        let chain = follow(ctx, url, Method::HEAD, slot).await;
         if let End::Answer(a) = &chain.end {
             if classify::status_class(a.status) == StatusClass::Ok && !a.html {
                 return decide(ctx, url, chain).await;
             }
         }
     }
-    let chain = follow(ctx, url, Method::GET).await;
+    let chain = follow(ctx, url, Method::GET, slot).await;
     decide(ctx, url, chain).await
 }
 
@@ -197,8 +199,9 @@ fn head_is_cheap(url: &Url) -> bool {
         .is_some_and(|(_, ext)| EXT.contains(&ext.to_ascii_lowercase().as_str()))
 }
 
-/// Follows redirects from `start` with `method`, each hop a scheduled request.
-pub async fn follow(ctx: &Ctx, start: &Url, method: Method) -> Chain {
+/// Follows redirects from `start` with `method`, each hop a scheduled request
+/// (the first one with `slot`, if the caller reserved one).
+pub async fn follow(ctx: &Ctx, start: &Url, method: Method, slot: &mut Option<HostSlot>) -> Chain {
     let origin = start.host_str().unwrap_or("").to_string();
     let mut hops = Vec::new();
     let mut seen = HashSet::new();
@@ -206,7 +209,7 @@ pub async fn follow(ctx: &Ctx, start: &Url, method: Method) -> Chain {
     loop {
         seen.insert(current.as_str().to_string());
         let same_host = current.host_str() == Some(origin.as_str());
-        let (result, tries) = fetch(ctx, &current, method.clone(), same_host).await;
+        let (result, tries) = fetch(ctx, &current, method.clone(), same_host, slot).await;
         let answer = match result {
             Ok(a) => a,
             Err(f) => return chain(hops, current, End::Failed(f), tries),
@@ -255,18 +258,25 @@ fn chain(hops: Vec<Hop>, last: Url, end: End, tries: u32) -> Chain {
 
 /// One request with retries on transient failures; returns the last outcome
 /// and the number of tries.
+///
+/// The back-off after a failure is counted from the start of the failed try:
+/// it spaces the tries a server sees, and a try that hung for its whole
+/// timeout has already waited that long. A `Retry-After` is the server's own
+/// figure and counts from its answer.
 async fn fetch(
     ctx: &Ctx,
     url: &Url,
     method: Method,
     same_host: bool,
+    slot: &mut Option<HostSlot>,
 ) -> (Result<Answer, Failure>, u32) {
     let host = url.host_str().unwrap_or("").to_string();
     let cfg = &ctx.config;
     let mut tries = 0;
     loop {
         tries += 1;
-        let permit = ctx.scheduler.acquire(&host).await;
+        let permit = ctx.scheduler.acquire_with(&host, slot.take()).await;
+        let started = tokio::time::Instant::now();
         let mut headers = http::headers_for(&ctx.headers, same_host);
         for (name, value) in ctx.host_headers.get(&host).into_iter().flatten() {
             headers.insert(name.clone(), value.clone());
@@ -281,26 +291,29 @@ async fn fetch(
         )
         .await;
         drop(permit);
+        let throttled = matches!(&result, Ok(a) if a.status == 429 || a.retry_after.is_some());
+        if matches!(&result, Ok(a) if !classify::status_is_transient(a.status)) {
+            ctx.scheduler.answered(&host);
+        }
         let retries_left = tries <= cfg.max_retries;
-        let wait = match &result {
+        let backoff_until = || started + backoff(cfg.backoff, tries - 1, cfg.max_retry_wait);
+        let until = match &result {
             Ok(a) if classify::status_is_transient(a.status) && retries_left => {
-                let wait = a
-                    .retry_after
-                    .unwrap_or_else(|| backoff(cfg.backoff, tries - 1, cfg.max_retry_wait));
-                if wait > cfg.max_retry_wait {
-                    return (result, tries);
-                }
-                if a.status == 429 || a.retry_after.is_some() {
+                let until = match a.retry_after {
+                    Some(wait) if wait > cfg.max_retry_wait => return (result, tries),
+                    Some(wait) => tokio::time::Instant::now() + wait,
+                    None => backoff_until(),
+                };
+                if throttled {
+                    let wait = until.saturating_duration_since(tokio::time::Instant::now());
                     ctx.scheduler.back_off(&host, wait);
                 }
-                wait
+                until
             }
-            Err(f) if f.is_transient() && retries_left => {
-                backoff(cfg.backoff, tries - 1, cfg.max_retry_wait)
-            }
+            Err(f) if f.is_transient() && retries_left => backoff_until(),
             _ => return (result, tries),
         };
-        tokio::time::sleep(wait).await;
+        tokio::time::sleep_until(until).await;
     }
 }
 

@@ -178,25 +178,14 @@ impl Checker {
         hosts.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         let mut tasks = tokio::task::JoinSet::new();
         for (host, list) in hosts {
-            let limit = self.ctx.config.settings_for(&host).concurrency.max(1);
-            let workers = limit.min(list.len());
             self.ctx.scheduler.add_backlog(&host, list.len());
-            let queue = Arc::new(std::sync::Mutex::new(list.into_iter()));
-            for _ in 0..workers {
-                let ctx = Arc::clone(&self.ctx);
-                let queue = Arc::clone(&queue);
-                let (tx, host, reached) = (tx.clone(), host.clone(), Arc::clone(&reached));
-                tasks.spawn(async move {
-                    while let Some(url) = next(&queue) {
-                        let result = flow::check(&ctx, &url).await;
-                        ctx.scheduler.done_one(&host);
-                        if result.http_status.is_some() {
-                            reached.store(true, Ordering::Relaxed);
-                        }
-                        let _ = tx.send((url, result)).await;
-                    }
-                });
-            }
+            let lane = Lane {
+                ctx: Arc::clone(&self.ctx),
+                host,
+                tx: tx.clone(),
+                reached: Arc::clone(&reached),
+            };
+            tasks.spawn(lane.run(list));
         }
         while tasks.join_next().await.is_some() {}
         let network_unavailable = !reached.load(Ordering::Relaxed)
@@ -214,8 +203,37 @@ impl Checker {
     }
 }
 
-fn next(queue: &std::sync::Mutex<std::vec::IntoIter<String>>) -> Option<String> {
-    queue.lock().ok()?.next()
+/// The URLs of one host, started one at a time as the host has room.
+struct Lane {
+    ctx: Arc<flow::Ctx>,
+    host: String,
+    tx: mpsc::Sender<(String, CheckResult)>,
+    reached: Arc<AtomicBool>,
+}
+
+impl Lane {
+    /// Starts each URL once a slot of its host is free, handing it the slot.
+    /// A URL waiting out a retry holds no slot, so the next URL starts in its
+    /// place and the host never idles while work remains; and no more URLs are
+    /// under way than the host can serve, which keeps a large run small.
+    async fn run(self, urls: Vec<String>) {
+        let lane = Arc::new(self);
+        let mut running = tokio::task::JoinSet::new();
+        for url in urls {
+            let slot = lane.ctx.scheduler.reserve(&lane.host).await;
+            let lane = Arc::clone(&lane);
+            running.spawn(async move {
+                let result = flow::check(&lane.ctx, &url, Some(slot)).await;
+                lane.ctx.scheduler.done_one(&lane.host);
+                if result.http_status.is_some() {
+                    lane.reached.store(true, Ordering::Relaxed);
+                }
+                let _ = lane.tx.send((url, result)).await;
+            });
+            while running.try_join_next().is_some() {}
+        }
+        while running.join_next().await.is_some() {}
+    }
 }
 
 /// Checks a list of URLs and collects the results (a convenience over

@@ -52,7 +52,7 @@ impl Probes {
             let dest = root
                 .get_or_init(|| async {
                     let home = Url::parse(&format!("{origin}/")).ok()?;
-                    let chain = follow(ctx, &home, Method::GET).await;
+                    let chain = follow(ctx, &home, Method::GET, &mut None).await;
                     match chain.end {
                         End::Answer(a) if classify::status_class(a.status) == StatusClass::Ok => {
                             Some(chain.last)
@@ -93,7 +93,7 @@ impl Probes {
         let slot = cell(&self.siblings, dir);
         let probe = slot
             .get_or_init(|| async {
-                let chain = follow(ctx, &probe_url, Method::GET).await;
+                let chain = follow(ctx, &probe_url, Method::GET, &mut None).await;
                 let End::Answer(a) = chain.end else {
                     return None;
                 };

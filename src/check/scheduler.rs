@@ -13,6 +13,20 @@
 //! small hosts; small hosts fill the remaining slots. Since a host has at
 //! most its own limit of requests in the global queue, a busy host cannot
 //! take more than its share either.
+//!
+//! A host slot can also be [reserved](Scheduler::reserve) ahead of a request:
+//! the checker starts a URL only when its host has a free slot, and hands the
+//! slot to the URL's first request. A URL waiting out a retry holds no slot,
+//! so its host keeps working on other URLs meanwhile.
+//!
+//! A 429 (or any `Retry-After`) pauses the whole host: that is what a server
+//! that limits its clients asks for. But some servers throttle one resource,
+//! not the client, and a pause of every request for each such answer would
+//! stall a large host for minutes. So the pause is lifted as soon as the host
+//! answers another request normally after the 429: the server has shown it
+//! still serves us. A server that really limits us answers the requests
+//! already in flight with 429s as well, and the pause stands. The throttled
+//! URL itself always waits out its `Retry-After`.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
@@ -20,7 +34,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use super::config::HostSettings;
@@ -31,13 +45,65 @@ pub struct Permit {
     _host: OwnedSemaphorePermit,
 }
 
+/// A slot of one host, taken before the request that will use it.
+pub struct HostSlot {
+    host: Arc<Host>,
+    permit: OwnedSemaphorePermit,
+}
+
 struct Host {
     slots: Arc<Semaphore>,
     interval: Duration,
-    /// The earliest time the next request may start.
-    next_start: Mutex<Instant>,
+    timing: Mutex<Timing>,
+    /// Wakes the requests waiting out a pause when it is lifted.
+    lifted: Notify,
     /// URLs of this host not yet judged (the global priority).
     backlog: AtomicUsize,
+}
+
+struct Timing {
+    /// The earliest time the next request may start (the interval).
+    next_start: Instant,
+    /// No request starts before this (a 429 or `Retry-After` back-off).
+    paused_until: Instant,
+}
+
+/// What a request must wait for before it may start.
+enum Turn {
+    Paused(Instant),
+    At(Instant),
+}
+
+impl Host {
+    /// Waits for this host's turn: the end of a pause, then the interval.
+    async fn wait_turn(&self) {
+        loop {
+            let lifted = self.lifted.notified();
+            tokio::pin!(lifted);
+            // Registered before the state is read, so a lift in between is not missed.
+            lifted.as_mut().enable();
+            let turn = {
+                let mut t = self.timing.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                if t.paused_until > now {
+                    Turn::Paused(t.paused_until)
+                } else {
+                    let start = t.next_start.max(now);
+                    t.next_start = start + self.interval;
+                    Turn::At(start)
+                }
+            };
+            match turn {
+                Turn::At(start) => return tokio::time::sleep_until(start).await,
+                Turn::Paused(until) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(until) => {}
+                        _ = &mut lifted => {}
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The scheduler shared by all checks of a run.
@@ -64,10 +130,15 @@ impl Scheduler {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         let host = hosts.entry(name.to_string()).or_insert_with(|| {
             let s = (self.settings)(name);
+            let now = Instant::now();
             Arc::new(Host {
                 slots: Arc::new(Semaphore::new(s.concurrency.max(1))),
                 interval: s.interval,
-                next_start: Mutex::new(Instant::now()),
+                timing: Mutex::new(Timing {
+                    next_start: now,
+                    paused_until: now,
+                }),
+                lifted: Notify::new(),
                 backlog: AtomicUsize::new(0),
             })
         });
@@ -87,21 +158,27 @@ impl Scheduler {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     }
 
+    /// Waits for a free slot of `host` and takes it, for a request to come.
+    pub async fn reserve(&self, host: &str) -> HostSlot {
+        let h = self.host(host);
+        let permit = take_slot(&h).await;
+        HostSlot { host: h, permit }
+    }
+
     /// Waits for the right to send one request to `host`.
     pub async fn acquire(&self, host: &str) -> Permit {
+        self.acquire_with(host, None).await
+    }
+
+    /// Like [`Scheduler::acquire`], using `reserved` as the host slot when it
+    /// is one of this host's.
+    pub async fn acquire_with(&self, host: &str, reserved: Option<HostSlot>) -> Permit {
         let h = self.host(host);
-        let slot = loop {
-            if let Ok(p) = Arc::clone(&h.slots).acquire_owned().await {
-                break p;
-            }
+        let slot = match reserved {
+            Some(r) if Arc::ptr_eq(&r.host, &h) => r.permit,
+            _ => take_slot(&h).await,
         };
-        let start = {
-            let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
-            let start = (*next).max(Instant::now());
-            *next = start + h.interval;
-            start
-        };
-        tokio::time::sleep_until(start).await;
+        h.wait_turn().await;
         let global = self.gate.acquire(h.backlog.load(Ordering::Relaxed)).await;
         Permit {
             _global: global,
@@ -109,13 +186,40 @@ impl Scheduler {
         }
     }
 
-    /// Holds back every request to `host` for `wait` (a 429 or `Retry-After`).
+    /// Holds back every request to `host` for `wait` (a 429 or `Retry-After`),
+    /// until the host answers another request normally.
     pub fn back_off(&self, host: &str, wait: Duration) {
         let h = self.host(host);
-        let mut next = h.next_start.lock().unwrap_or_else(|e| e.into_inner());
+        let mut t = h.timing.lock().unwrap_or_else(|e| e.into_inner());
         let until = Instant::now() + wait;
-        if *next < until {
-            *next = until;
+        if t.paused_until < until {
+            t.paused_until = until;
+        }
+    }
+
+    /// Notes a normal answer from `host`: a pause it is under ends now.
+    pub fn answered(&self, host: &str) {
+        let h = self.host(host);
+        let lifted = {
+            let mut t = h.timing.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let paused = t.paused_until > now;
+            if paused {
+                t.paused_until = now;
+            }
+            paused
+        };
+        if lifted {
+            h.lifted.notify_waiters();
+        }
+    }
+}
+
+async fn take_slot(h: &Host) -> OwnedSemaphorePermit {
+    loop {
+        // The semaphore is never closed, so this only loops in theory.
+        if let Ok(p) = Arc::clone(&h.slots).acquire_owned().await {
+            return p;
         }
     }
 }
