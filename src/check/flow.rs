@@ -290,7 +290,8 @@ async fn fetch(
             cfg.body_limit,
         )
         .await;
-        drop(permit);
+        // The permit is kept until the host's pause is set, so no request
+        // slips in between the 429 and the pause.
         let throttled = matches!(&result, Ok(a) if a.status == 429 || a.retry_after.is_some());
         if matches!(&result, Ok(a) if !classify::status_is_transient(a.status)) {
             ctx.scheduler.answered(&host);
@@ -313,6 +314,7 @@ async fn fetch(
             Err(f) if f.is_transient() && retries_left => backoff_until(),
             _ => return (result, tries),
         };
+        drop(permit);
         tokio::time::sleep_until(until).await;
     }
 }

@@ -17,7 +17,10 @@
 //! A host slot can also be [reserved](Scheduler::reserve) ahead of a request:
 //! the checker starts a URL only when its host has a free slot, and hands the
 //! slot to the URL's first request. A URL waiting out a retry holds no slot,
-//! so its host keeps working on other URLs meanwhile.
+//! so its host keeps working on other URLs meanwhile. A reservation may ask
+//! for fewer requests in flight than the host's limit: each one in flight is
+//! a connection kept open, and a host with little work gains nothing from
+//! many of them.
 //!
 //! A 429 (or any `Retry-After`) pauses the whole host: that is what a server
 //! that limits its clients asks for. But some servers throttle one resource,
@@ -42,17 +45,34 @@ use super::config::HostSettings;
 /// The right to send one request; dropping it frees the host and global slots.
 pub struct Permit {
     _global: GatePermit,
-    _host: OwnedSemaphorePermit,
+    _host: Slot,
 }
 
 /// A slot of one host, taken before the request that will use it.
 pub struct HostSlot {
     host: Arc<Host>,
-    permit: OwnedSemaphorePermit,
+    slot: Slot,
+}
+
+/// A held host slot, counted in the host's requests in flight.
+struct Slot {
+    host: Arc<Host>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.host.in_flight.fetch_sub(1, Ordering::Relaxed);
+        self.host.released.notify_waiters();
+    }
 }
 
 struct Host {
     slots: Arc<Semaphore>,
+    /// Slots held (requests in flight or about to be).
+    in_flight: AtomicUsize,
+    /// Wakes reservations waiting for the host to have fewer requests in flight.
+    released: Notify,
     interval: Duration,
     timing: Mutex<Timing>,
     /// Wakes the requests waiting out a pause when it is lifted.
@@ -133,6 +153,8 @@ impl Scheduler {
             let now = Instant::now();
             Arc::new(Host {
                 slots: Arc::new(Semaphore::new(s.concurrency.max(1))),
+                in_flight: AtomicUsize::new(0),
+                released: Notify::new(),
                 interval: s.interval,
                 timing: Mutex::new(Timing {
                     next_start: now,
@@ -158,11 +180,37 @@ impl Scheduler {
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
     }
 
-    /// Waits for a free slot of `host` and takes it, for a request to come.
-    pub async fn reserve(&self, host: &str) -> HostSlot {
+    /// URLs of `host` not yet judged.
+    pub fn backlog(&self, host: &str) -> usize {
+        self.host(host).backlog.load(Ordering::Relaxed)
+    }
+
+    /// The largest number of URLs not yet judged of any one host.
+    pub fn max_backlog(&self) -> usize {
+        let hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .values()
+            .map(|h| h.backlog.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Waits until `host` has fewer than `cap` requests in flight and a free
+    /// slot, and takes the slot for a request to come.
+    pub async fn reserve(&self, host: &str, cap: usize) -> HostSlot {
         let h = self.host(host);
-        let permit = take_slot(&h).await;
-        HostSlot { host: h, permit }
+        loop {
+            let released = h.released.notified();
+            tokio::pin!(released);
+            // Registered before the count is read, so a release in between is not missed.
+            released.as_mut().enable();
+            if h.in_flight.load(Ordering::Relaxed) < cap.max(1) {
+                break;
+            }
+            released.await;
+        }
+        let slot = take_slot(&h).await;
+        HostSlot { host: h, slot }
     }
 
     /// Waits for the right to send one request to `host`.
@@ -175,7 +223,7 @@ impl Scheduler {
     pub async fn acquire_with(&self, host: &str, reserved: Option<HostSlot>) -> Permit {
         let h = self.host(host);
         let slot = match reserved {
-            Some(r) if Arc::ptr_eq(&r.host, &h) => r.permit,
+            Some(r) if Arc::ptr_eq(&r.host, &h) => r.slot,
             _ => take_slot(&h).await,
         };
         h.wait_turn().await;
@@ -215,11 +263,15 @@ impl Scheduler {
     }
 }
 
-async fn take_slot(h: &Host) -> OwnedSemaphorePermit {
+async fn take_slot(h: &Arc<Host>) -> Slot {
     loop {
         // The semaphore is never closed, so this only loops in theory.
-        if let Ok(p) = Arc::clone(&h.slots).acquire_owned().await {
-            return p;
+        if let Ok(permit) = Arc::clone(&h.slots).acquire_owned().await {
+            h.in_flight.fetch_add(1, Ordering::Relaxed);
+            return Slot {
+                host: Arc::clone(h),
+                _permit: permit,
+            };
         }
     }
 }
@@ -386,6 +438,45 @@ mod tests {
         drop(held);
         let again = tokio::time::timeout(Duration::from_millis(100), s.acquire("c")).await;
         assert!(again.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_normal_answer_lifts_the_pause() {
+        let s = Arc::new(Scheduler::new(4, settings(4)));
+        s.back_off("h", Duration::from_secs(30));
+        let waiting = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { drop(s.acquire("h").await) })
+        };
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!waiting.is_finished());
+        s.answered("h");
+        let done = tokio::time::timeout(Duration::from_millis(500), waiting).await;
+        assert!(matches!(done, Ok(Ok(()))));
+    }
+
+    #[tokio::test]
+    async fn reservations_respect_the_cap_and_are_used_once() {
+        let s = Scheduler::new(4, settings(2));
+        let first = s.reserve("h", 1).await;
+        let second = tokio::time::timeout(Duration::from_millis(50), s.reserve("h", 1)).await;
+        assert!(
+            second.is_err(),
+            "a second reservation exceeded the cap of 1"
+        );
+        // A cap only holds back new URLs: a retry still gets the free slot.
+        let retry = tokio::time::timeout(Duration::from_millis(50), s.acquire("h")).await;
+        assert!(retry.is_ok());
+        drop(retry);
+        // The reserved slot is the request's: with both slots taken (the
+        // reservation and `other`), acquiring with it must not wait.
+        let other = s.reserve("h", 2).await;
+        let used =
+            tokio::time::timeout(Duration::from_millis(50), s.acquire_with("h", Some(first))).await;
+        assert!(used.is_ok());
+        drop((used, other));
+        let again = tokio::time::timeout(Duration::from_millis(50), s.reserve("h", 1)).await;
+        assert!(again.is_ok(), "released slots were not counted back");
     }
 
     #[tokio::test]
