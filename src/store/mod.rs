@@ -121,7 +121,24 @@ impl Store {
             source,
         };
         let conn = Connection::open_with_flags(&path, OpenFlags::default()).map_err(open_err)?;
-        configure(&conn, true).map_err(open_err)?;
+        // Switching a new file to WAL can answer "database is locked" at once,
+        // without waiting on the busy handler, while another process does the
+        // same: retry for as long as the busy timeout allows.
+        let started = std::time::Instant::now();
+        loop {
+            match configure(&conn, true) {
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::DatabaseBusy
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                other => {
+                    other.map_err(open_err)?;
+                    break;
+                }
+            }
+        }
         Store::finish_open(conn, path)
     }
 
