@@ -32,13 +32,7 @@ pub fn run(args: ArchiveArgs) -> Result<Exit> {
     config.archive_mode = ArchiveMode::Off;
     let hidden = args.pipeline.progress_hidden(args.output.quiet);
     let outcome = super::check::run_pipeline(citations, &config, hidden)?;
-    if outcome.network_unavailable {
-        bail!(
-            "network unavailable: no host name resolves, not even {} — \
-             check the connection (or set HTTPS_PROXY); nothing was submitted",
-            config.check.dns_canaries.join(", ")
-        );
-    }
+    super::check::ensure_network(&outcome, &config, "nothing was submitted")?;
     let mut seen = HashSet::new();
     let mut urls = Vec::new();
     let mut not_live = 0usize;

@@ -31,13 +31,7 @@ pub fn run(args: CheckArgs) -> Result<Exit> {
     }
     let hidden = args.pipeline.progress_hidden(args.output.quiet);
     let outcome = run_pipeline(citations, &config, hidden)?;
-    if outcome.network_unavailable {
-        anyhow::bail!(
-            "network unavailable: no host name resolves, not even {} — \
-             check the connection (or set HTTPS_PROXY); no citation was judged",
-            config.check.dns_canaries.join(", ")
-        );
-    }
+    ensure_network(&outcome, &config, "no citation was judged")?;
     if let Some(e) = &outcome.stats.store_error {
         if !args.output.quiet {
             crate::warn(&format!("history store: {e}"));
@@ -77,6 +71,23 @@ pub fn print_stats(stats: &pipeline::Stats) {
         r.memento,
         stats.stored,
     ));
+}
+
+/// Fails with the plain "network unavailable" error when the run could not
+/// resolve any name, saying what was therefore not done (`consequence`).
+pub fn ensure_network(
+    outcome: &pipeline::Outcome,
+    config: &PipelineConfig,
+    consequence: &str,
+) -> Result<()> {
+    if outcome.network_unavailable {
+        anyhow::bail!(
+            "network unavailable: no host name resolves, not even {} — \
+             check the connection (or set HTTPS_PROXY); {consequence}",
+            config.check.dns_canaries.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// Runs the pipeline on a fresh runtime with a progress bar on standard error.

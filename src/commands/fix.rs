@@ -49,13 +49,7 @@ pub fn run(args: FixArgs) -> Result<Exit> {
     }
     let hidden = args.pipeline.progress_hidden(quiet);
     let outcome = run_pipeline(citations, &config, hidden)?;
-    if outcome.network_unavailable {
-        anyhow::bail!(
-            "network unavailable: no host name resolves, not even {} — \
-             check the connection (or set HTTPS_PROXY); nothing was changed",
-            config.check.dns_canaries.join(", ")
-        );
-    }
+    super::check::ensure_network(&outcome, &config, "nothing was changed")?;
     if let Some(e) = &outcome.stats.store_error {
         if !quiet {
             crate::warn(&format!("history store: {e}"));
