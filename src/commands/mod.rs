@@ -60,23 +60,34 @@ pub fn read_documents(
     verbose: bool,
 ) -> Result<Vec<citecheck::input::Document>> {
     let sources = citecheck::input::collect(&input.inputs)?;
-    let mut docs = Vec::with_capacity(sources.len());
-    for src in &sources {
-        match citecheck::input::read(src, input.input_format) {
-            Ok(doc) => {
-                if verbose {
-                    crate::note(&format!("{}: read as {}", doc.name, doc.format));
-                }
-                docs.push(doc);
+    Ok(sources
+        .iter()
+        .filter_map(|src| read_document(src, input, quiet, verbose))
+        .collect())
+}
+
+/// Reads one input, warning (unless quiet) and returning `None` when it is
+/// skipped (binary, too large, unreadable).
+pub fn read_document(
+    src: &citecheck::input::InputSource,
+    input: &InputArgs,
+    quiet: bool,
+    verbose: bool,
+) -> Option<citecheck::input::Document> {
+    match citecheck::input::read(src, input.input_format) {
+        Ok(doc) => {
+            if verbose {
+                crate::note(&format!("{}: read as {}", doc.name, doc.format));
             }
-            Err(skipped) => {
-                if !quiet {
-                    crate::warn(&skipped.to_string());
-                }
+            Some(doc)
+        }
+        Err(skipped) => {
+            if !quiet {
+                crate::warn(&skipped.to_string());
             }
+            None
         }
     }
-    Ok(docs)
 }
 
 /// Writes a report to `--output FILE` or standard output through a buffer.

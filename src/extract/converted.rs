@@ -12,10 +12,14 @@ use crate::citation::CitationKind;
 
 /// Extracts the citations of a converted document.
 pub fn extract(doc: &Doc) -> Vec<Found> {
-    let notes = text::line_notes(doc.text, CitationKind::Footnote, |line| {
+    markdown::extract_with_notes(doc, notes(doc.text))
+}
+
+/// The note regions of a converted document, found by their layout.
+pub fn notes(text: &str) -> Vec<markdown::Note> {
+    text::line_notes(text, CitationKind::Footnote, |line| {
         note_marker(line).map(|label| (label.to_string(), "<sup></sup>".len() + label.len()))
-    });
-    markdown::extract_with_notes(doc, notes)
+    })
 }
 
 /// The label of a `<sup>N</sup>` marker opening a line, if the line opens a note.

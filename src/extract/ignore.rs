@@ -102,23 +102,34 @@ pub fn ignored_lines(doc: &Doc, format: Format) -> Vec<RangeInclusive<usize>> {
     merge(ranges)
 }
 
-/// Drops the citations on ignored lines.
-pub fn apply(doc: &Doc, format: Format, citations: Vec<Citation>) -> Vec<Citation> {
-    // Most documents have no marker: skip the filtering pass entirely.
-    if memmem::find(doc.text.as_bytes(), WORD.as_bytes()).is_none() {
-        return citations;
+/// The lines a document's markers skip, ready to filter citations with.
+#[derive(Debug, Default)]
+pub struct Ignored(Vec<RangeInclusive<usize>>);
+
+impl Ignored {
+    /// Finds a document's markers.
+    pub fn scan(doc: &Doc, format: Format) -> Ignored {
+        // Most documents have no marker: skip the line scan entirely.
+        if memmem::find(doc.text.as_bytes(), WORD.as_bytes()).is_none() {
+            return Ignored::default();
+        }
+        Ignored(ignored_lines(doc, format))
     }
-    let ranges = ignored_lines(doc, format);
-    if ranges.is_empty() {
-        return citations;
+
+    /// Drops the citations on ignored lines.
+    pub fn apply(&self, mut citations: Vec<Citation>) -> Vec<Citation> {
+        if !self.0.is_empty() {
+            citations.retain(|c| !is_ignored(&self.0, c.line));
+        }
+        citations
     }
-    citations
-        .into_iter()
-        .filter(|c| !is_ignored(&ranges, c.line))
-        .collect()
 }
 
-/// Whether `line` falls in one of the sorted, disjoint `ranges`.
+/// Drops the citations on ignored lines.
+pub fn apply(doc: &Doc, format: Format, citations: Vec<Citation>) -> Vec<Citation> {
+    Ignored::scan(doc, format).apply(citations)
+}
+
 fn is_ignored(ranges: &[RangeInclusive<usize>], line: usize) -> bool {
     let i = ranges.partition_point(|r| *r.end() < line);
     ranges.get(i).is_some_and(|r| r.contains(&line))

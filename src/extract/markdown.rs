@@ -20,8 +20,11 @@
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
+use super::chunk::{fence_closed, front_matter_end, html_closed, Labels};
 use super::{Doc, Found};
 use crate::citation::CitationKind;
 use crate::repair;
@@ -46,18 +49,85 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
     extract_with_notes(doc, Vec::new())
 }
 
+/// The part of a document the Markdown walk reads: all of it but front
+/// matter at its start.
+pub fn body(text: &str) -> Range<usize> {
+    front_matter_end(text)..text.len()
+}
+
 /// Extracts citations, treating the given regions (sorted, disjoint) as notes
 /// in addition to the document's own footnote definitions and inline notes.
-pub fn extract_with_notes(doc: &Doc, mut notes: Vec<Note>) -> Vec<Found> {
-    let text = doc.text;
+pub fn extract_with_notes(doc: &Doc, notes: Vec<Note>) -> Vec<Found> {
+    extract_chunk(doc.text, body(doc.text), &notes, None).found
+}
+
+/// Whether a document can be cut into chunks: Pandoc `^[…]` notes are
+/// numbered by their rank among all note references, which only a walk over
+/// the whole document knows.
+pub fn can_chunk(text: &str) -> bool {
+    inline_notes(text).is_empty()
+}
+
+/// Extracts the citations of one chunk of a document cut by
+/// [`super::chunk::plan`] (or of its whole [`body`]): `notes` are note
+/// regions (positions in the whole text), `labels` the labels defined
+/// anywhere in the document when the chunk is not all of it. The spans
+/// returned are positions in the whole text.
+pub fn extract_chunk(
+    text: &str,
+    chunk: Range<usize>,
+    notes: &[Note],
+    labels: Option<&Labels>,
+) -> ChunkFound {
+    let Some(slice) = text.get(chunk.clone()) else {
+        return ChunkFound::default();
+    };
+    let base = chunk.start;
+    let local = notes
+        .iter()
+        .filter(|n| n.range.start >= chunk.start && n.range.end <= chunk.end)
+        .map(|n| Note {
+            range: n.range.start - base..n.range.end - base,
+            text_start: n.text_start - base,
+            ..n.clone()
+        })
+        .collect();
+    let shift = |r: &mut Range<usize>| *r = r.start + base..r.end + base;
+    let (mut found, open_at_end) = walk_notes(slice, local, labels);
+    for f in &mut found {
+        shift(&mut f.span);
+        if let Some(e) = &mut f.element {
+            shift(e);
+        }
+        if let Some(t) = &mut f.text_span {
+            shift(t);
+        }
+    }
+    ChunkFound { found, open_at_end }
+}
+
+/// What the walk over a chunk found.
+#[derive(Debug, Default)]
+pub struct ChunkFound {
+    /// The URLs, with positions in the whole text.
+    pub found: Vec<Found>,
+    /// The chunk ends inside a fenced code block or HTML block that the
+    /// document continues: it must be walked together with the next chunk.
+    pub open_at_end: bool,
+}
+
+/// The walk over a text with its note regions; `labels` resolves references
+/// whose definitions lie outside the text (a chunk of a larger document).
+fn walk_notes(text: &str, mut notes: Vec<Note>, labels: Option<&Labels>) -> (Vec<Found>, bool) {
     let inline = inline_notes(text);
     let has_inline = !inline.is_empty();
     if has_inline {
         notes.extend(inline);
         notes.sort_by_key(|n| n.range.start);
     }
-    let mut walk = Walk::new(text, notes);
+    let mut walk = Walk::new(text, notes, labels);
     walk.run();
+    let open_at_end = walk.open_at_end();
     let Walk {
         mut hits,
         mut notes,
@@ -84,7 +154,7 @@ pub fn extract_with_notes(doc: &Doc, mut notes: Vec<Note>) -> Vec<Found> {
             }
         }
     }
-    hits
+    (hits, open_at_end)
 }
 
 /// Folds white space and drops the punctuation left stranded where a URL was
@@ -203,11 +273,22 @@ struct Walk<'a> {
     image_depth: usize,
     /// A run of adjacent text to scan for bare URLs.
     run: Option<Range<usize>>,
+    /// Labels defined outside the text, when walking a chunk.
+    labels: Option<&'a Labels>,
+    /// End of a footnote reference to a note outside the chunk, whose
+    /// pieces of text are skipped as the whole document's walk would.
+    skip_until: usize,
+    /// The last fenced code block (`true`) or HTML block seen, which may
+    /// run on past the end of a chunk.
+    last_block: Option<(Range<usize>, bool)>,
 }
 
 impl<'a> Walk<'a> {
-    fn new(text: &'a str, notes: Vec<Note>) -> Walk<'a> {
+    fn new(text: &'a str, notes: Vec<Note>, labels: Option<&'a Labels>) -> Walk<'a> {
         Walk {
+            labels,
+            skip_until: 0,
+            last_block: None,
             text,
             hits: Vec::new(),
             notes,
@@ -224,9 +305,17 @@ impl<'a> Walk<'a> {
         let options = Options::ENABLE_FOOTNOTES
             | Options::ENABLE_TABLES
             | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-        let parser = Parser::new_ext(self.text, options).into_offset_iter();
+            | Options::ENABLE_TASKLISTS;
+        let labels = self.labels;
+        // In a chunk, a reference whose definition is elsewhere in the
+        // document is still a link (its text is not prose to scan).
+        let outside = move |link: BrokenLink<'a>| {
+            labels
+                .is_some_and(|l| l.has_link(&link.reference))
+                .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
+        };
+        let parser = Parser::new_with_broken_link_callback(self.text, options, Some(outside))
+            .into_offset_iter();
         let defs: Vec<(String, Range<usize>)> = parser
             .reference_definitions()
             .iter()
@@ -269,8 +358,33 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Whether the text ends inside a fenced code block or an HTML block
+    /// that only a marker ends: then a chunk was cut where the document
+    /// goes on with that block, and must be walked with the next one.
+    fn open_at_end(&self) -> bool {
+        let Some((range, fence)) = &self.last_block else {
+            return false;
+        };
+        if range.end < self.text.trim_end().len() {
+            return false;
+        }
+        let block = self.text.get(range.clone()).unwrap_or("");
+        if *fence {
+            !fence_closed(block)
+        } else {
+            !html_closed(block)
+        }
+    }
+
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
         self.track(range.start);
+        match &event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+                self.last_block = Some((range.clone(), true));
+            }
+            Event::Start(Tag::HtmlBlock) => self.last_block = Some((range.clone(), false)),
+            _ => {}
+        }
         if let Some(link) = &mut self.link {
             link.text_end = link.text_end.max(range.end);
         }
@@ -318,6 +432,8 @@ impl<'a> Walk<'a> {
                 self.flush_run();
                 self.refs.push((range.start, label.to_string()));
             }
+            Event::Text(_) if range.end <= self.skip_until => {}
+            Event::Text(_) if self.outside_note_reference(range.start) => {}
             Event::Text(t) => {
                 if let Some(link) = &mut self.link {
                     link.text.push_str(&t);
@@ -351,6 +467,28 @@ impl<'a> Walk<'a> {
             }
             _ => self.flush_run(),
         }
+    }
+
+    /// In a chunk, text starting a `[^label]` reference to a footnote defined
+    /// in another chunk: handled as the reference it is in the whole document.
+    fn outside_note_reference(&mut self, pos: usize) -> bool {
+        let Some(labels) = self.labels else {
+            return false;
+        };
+        let Some(rest) = self.text.get(pos..).and_then(|r| r.strip_prefix("[^")) else {
+            return false;
+        };
+        let Some(close) = rest.find(']') else {
+            return false;
+        };
+        let label = &rest[..close];
+        if label.is_empty() || label.contains(char::is_whitespace) || !labels.has_note(label) {
+            return false;
+        }
+        self.flush_run();
+        self.refs.push((pos, label.to_string()));
+        self.skip_until = pos + close + 3;
+        true
     }
 
     /// Adds a text event to the current run when it touches it (a backslash
@@ -576,6 +714,14 @@ mod tests {
     fn not_citations() {
         let md = "```\nhttps://code.org/block\n```\n\n<!-- https://comment.org/ -->\n\n[rel](../x.md) [anchor](#fn1) [mail](mailto:a@b.org) <a@b.org>\n";
         assert!(cites(md).is_empty(), "{:?}", cites(md));
+    }
+
+    #[test]
+    fn rules_between_sections_are_not_front_matter() {
+        // Only the start of a document holds front matter; two `---` rules
+        // further down must not hide the section between them.
+        let md = "---\ntitle: https://meta.org/x\n---\n\nIntro.\n\n---\nSection https://a.org/1\n\n---\n\nEnd.\n";
+        assert_eq!(cites(md), vec![(8, None, "bare", "https://a.org/1".into())]);
     }
 
     #[test]

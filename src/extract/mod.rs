@@ -9,12 +9,14 @@
 //! why every format repairs and dates URLs the same way.
 
 pub mod bibtex;
+pub mod chunk;
 pub mod converted;
 pub mod dates;
 pub mod html;
 pub mod ignore;
 pub mod latex;
 pub mod markdown;
+pub mod parallel;
 pub mod rst;
 pub mod text;
 pub mod wikitext;
@@ -185,19 +187,107 @@ pub fn normalise_space(s: &str) -> String {
     out
 }
 
+/// How extraction divides a large document: Markdown larger than
+/// `chunk_bytes` is cut into chunks (see [`chunk`]) parsed on up to
+/// `threads` threads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split {
+    /// Threads to parse chunks on.
+    pub threads: usize,
+    /// The size chunks are cut at, roughly.
+    pub chunk_bytes: usize,
+}
+
+impl Default for Split {
+    fn default() -> Split {
+        Split {
+            threads: parallel::default_threads(),
+            chunk_bytes: 1 << 20,
+        }
+    }
+}
+
 /// Extracts every citation of a document whose format is known.
 pub fn extract(source: &str, text: &str, format: Format) -> Vec<Citation> {
+    let mut all = Vec::new();
+    let result = extract_each(source, text, format, Split::default(), |batch| {
+        all.extend(batch);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    match result {
+        Ok(()) => all,
+        Err(never) => match never {},
+    }
+}
+
+/// Extracts every citation of a document, handing them to `sink` in document
+/// order, in batches (one per chunk), so that a report can be written while
+/// the rest of the document is still being parsed. The first error `sink`
+/// returns stops the extraction and is returned.
+pub fn extract_each<E>(
+    source: &str,
+    text: &str,
+    format: Format,
+    split: Split,
+    mut sink: impl FnMut(Vec<Citation>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut doc = Doc::new(source, text);
     doc.latex = matches!(format, Format::Bibtex | Format::Latex);
-    let found = match format {
-        Format::Markdown => markdown::extract(&doc),
-        Format::Converted => converted::extract(&doc),
-        Format::Text => text::extract(&doc),
-        Format::Html => html::extract(&doc),
-        Format::Bibtex => bibtex::extract(&doc),
-        Format::Latex => latex::extract(&doc),
-        Format::Rst => rst::extract(&doc),
-        Format::Wikitext => wikitext::extract(&doc),
+    let ignored = ignore::Ignored::scan(&doc, format);
+    let notes = match format {
+        Format::Converted => converted::notes(text),
+        _ => Vec::new(),
     };
-    ignore::apply(&doc, format, doc.finish_all(found))
+    let plan = match format {
+        Format::Markdown | Format::Converted
+            if text.len() > split.chunk_bytes && markdown::can_chunk(text) =>
+        {
+            let regions: Vec<Range<usize>> = notes.iter().map(|n| n.range.clone()).collect();
+            let body = markdown::body(text);
+            Some(chunk::plan(text, body.start, &regions, split.chunk_bytes))
+        }
+        _ => None,
+    };
+    let Some(chunk::Plan { chunks, labels }) = plan.filter(|p| p.chunks.len() > 1) else {
+        let found = match format {
+            Format::Markdown => markdown::extract(&doc),
+            Format::Converted => markdown::extract_with_notes(&doc, notes),
+            Format::Text => text::extract(&doc),
+            Format::Html => html::extract(&doc),
+            Format::Bibtex => bibtex::extract(&doc),
+            Format::Latex => latex::extract(&doc),
+            Format::Rst => rst::extract(&doc),
+            Format::Wikitext => wikitext::extract(&doc),
+        };
+        return sink(ignored.apply(doc.finish_all(found)));
+    };
+    let walk = |range: Range<usize>| markdown::extract_chunk(text, range, &notes, Some(&labels));
+    // A label defined twice keeps its first definition, across chunks too.
+    let mut defined = std::collections::HashSet::new();
+    // Chunks already walked together with an earlier one.
+    let mut merged_until = 0;
+    parallel::ordered(
+        chunks.len(),
+        split.threads,
+        |i| (i, walk(chunks[i].clone())),
+        |(i, mut part)| {
+            if i < merged_until {
+                return Ok(());
+            }
+            // The planner cut inside a block the parser sees running on
+            // (its line scan is a heuristic): walk on with the next chunks.
+            let mut last = i;
+            while part.open_at_end && last + 1 < chunks.len() {
+                last += 1;
+                part = walk(chunks[i].start..chunks[last].end);
+            }
+            merged_until = last + 1;
+            let mut batch = ignored.apply(doc.finish_all(part.found));
+            batch.retain(|c| {
+                c.kind != CitationKind::Reference
+                    || defined.insert(chunk::normalise_label(c.footnote.as_deref().unwrap_or("")))
+            });
+            sink(batch)
+        },
+    )
 }

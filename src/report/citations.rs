@@ -23,10 +23,92 @@ pub fn write_json(out: &mut dyn std::io::Write, citations: &[Citation]) -> std::
     out.write_all(b"\n")
 }
 
+/// Writes the `citecheck/1` JSON document of an `extract` run piece by
+/// piece, as citations come out of the extraction, byte for byte what
+/// [`write_json`] writes for all of them at once.
+#[derive(Debug, Default)]
+pub struct JsonStream {
+    written: usize,
+    scratch: Vec<u8>,
+}
+
+impl JsonStream {
+    /// Writes the document's opening.
+    pub fn begin(out: &mut dyn std::io::Write) -> std::io::Result<JsonStream> {
+        write!(
+            out,
+            "{{\n  \"schema\": \"{}\",\n  \"citations\": [",
+            super::SCHEMA
+        )?;
+        Ok(JsonStream::default())
+    }
+
+    /// Writes citations: each pretty-printed, indented to its place in the array.
+    pub fn write(
+        &mut self,
+        out: &mut dyn std::io::Write,
+        citations: &[Citation],
+    ) -> std::io::Result<()> {
+        for c in citations {
+            self.scratch.clear();
+            serde_json::to_writer_pretty(&mut self.scratch, c)?;
+            out.write_all(if self.written == 0 {
+                b"\n    "
+            } else {
+                b",\n    "
+            })?;
+            // JSON strings never hold a raw newline: every one in the
+            // output is the pretty-printer's, to indent.
+            let mut rest = &self.scratch[..];
+            while let Some(i) = memchr::memchr(b'\n', rest) {
+                out.write_all(&rest[..=i])?;
+                out.write_all(b"    ")?;
+                rest = &rest[i + 1..];
+            }
+            out.write_all(rest)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    /// Closes the document.
+    pub fn finish(self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.written == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })
+    }
+}
+
 /// The text report: grouped by file, one aligned line per citation (note
 /// label, line:column, cited date, URL), repairs noted after the URL.
 pub fn text(citations: &[Citation], color: bool) -> String {
     let mut out = String::new();
+    let mut files = 0;
+    for group in citations.chunk_by(|a, b| a.source == b.source) {
+        files += 1;
+        out.push_str(&text_file(group, color));
+    }
+    out.push_str(&text_summary(citations.len(), files));
+    out
+}
+
+/// The text report's closing line: "N citations in M files".
+pub fn text_summary(citations: usize, files: usize) -> String {
+    format!(
+        "{citations} citation{} in {files} file{}\n",
+        plural(citations),
+        plural(files)
+    )
+}
+
+/// The text report of one file's citations (all from the same source).
+pub fn text_file(group: &[Citation], color: bool) -> String {
+    let mut out = String::new();
+    let Some(first) = group.first() else {
+        return out;
+    };
     let bold = anstyle::Style::new().bold();
     let dim = anstyle::Style::new().dimmed();
     let (bold, dim) = if color {
@@ -34,41 +116,30 @@ pub fn text(citations: &[Citation], color: bool) -> String {
     } else {
         (anstyle::Style::new(), anstyle::Style::new())
     };
-    let mut files = 0;
-    for group in citations.chunk_by(|a, b| a.source == b.source) {
-        files += 1;
-        let label_w = group
-            .iter()
-            .map(|c| label(c).chars().count())
-            .max()
-            .unwrap_or(1);
-        let loc_w = group.iter().map(|c| loc(c).len()).max().unwrap_or(1);
-        let n = group.len();
-        let source = &group[0].source;
-        let _ = writeln!(out, "{bold}{source}{bold:#} ({n} citation{})", plural(n));
-        for c in group {
-            let cited = c.cited.map_or_else(|| "-".to_string(), |d| d.to_string());
-            let _ = write!(
-                out,
-                "  {:<label_w$}  {:<loc_w$}  {:<10}  {}",
-                label(c),
-                loc(c),
-                cited,
-                c.url
-            );
-            if !c.repairs.is_empty() {
-                let _ = write!(out, "  {dim}(repaired: {}){dim:#}", c.repairs.join(", "));
-            }
-            out.push('\n');
+    let label_w = group
+        .iter()
+        .map(|c| label(c).chars().count())
+        .max()
+        .unwrap_or(1);
+    let loc_w = group.iter().map(|c| loc(c).len()).max().unwrap_or(1);
+    let n = group.len();
+    let source = &first.source;
+    let _ = writeln!(out, "{bold}{source}{bold:#} ({n} citation{})", plural(n));
+    for c in group {
+        let cited = c.cited.map_or_else(|| "-".to_string(), |d| d.to_string());
+        let _ = write!(
+            out,
+            "  {:<label_w$}  {:<loc_w$}  {:<10}  {}",
+            label(c),
+            loc(c),
+            cited,
+            c.url
+        );
+        if !c.repairs.is_empty() {
+            let _ = write!(out, "  {dim}(repaired: {}){dim:#}", c.repairs.join(", "));
         }
+        out.push('\n');
     }
-    let total = citations.len();
-    let _ = writeln!(
-        out,
-        "{total} citation{} in {files} file{}",
-        plural(total),
-        plural(files)
-    );
     out
 }
 
@@ -89,4 +160,35 @@ fn label(c: &Citation) -> String {
 
 fn loc(c: &Citation) -> String {
     format!("{}:{}", c.line, c.column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Format;
+
+    fn stream(batches: &[&[Citation]]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut json = JsonStream::begin(&mut out).unwrap_or_default();
+        for b in batches {
+            let _ = json.write(&mut out, b);
+        }
+        let _ = json.finish(&mut out);
+        out
+    }
+
+    #[test]
+    fn streamed_json_is_the_same_document() {
+        let text =
+            "[^a]: A \"q\" note, 5 May 2019. https://a.org/x\n\n[^b]: B https://b.org/\\_y\n";
+        let all = crate::extract::extract("d.md", text, Format::Markdown);
+        assert_eq!(all.len(), 2);
+        let mut whole = Vec::new();
+        write_json(&mut whole, &all).unwrap_or_default();
+        assert_eq!(stream(&[&all[..1], &[], &all[1..]]), whole);
+        let mut empty = Vec::new();
+        write_json(&mut empty, &[]).unwrap_or_default();
+        assert_eq!(stream(&[]), empty);
+        assert_eq!(stream(&[&[]]), empty);
+    }
 }
