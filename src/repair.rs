@@ -121,7 +121,49 @@ fn rule_names(set: RuleSet) -> Vec<&'static str> {
 
 /// Repairs a URL as found in a document (wrappers, punctuation and damage included).
 pub fn repair(raw: &str) -> Repaired {
+    if is_clean(raw) {
+        return Repaired {
+            url: raw.to_string(),
+            rules: Vec::new(),
+            core: 0..raw.len(),
+        };
+    }
     repair_units(raw, decode(raw))
+}
+
+/// Whether no rule can change a URL: printable ASCII with a scheme, without
+/// the characters escapes, entities, wrappers and line breaks are made of,
+/// and ending in a letter, digit or `/`. Most URLs are; the full pass works
+/// character by character, so skipping it is most of extraction's repair time.
+fn is_clean(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    let scheme = ["http://", "https://", "ftp://"]
+        .iter()
+        .any(|s| bytes.len() > s.len() && bytes.starts_with(s.as_bytes()));
+    scheme
+        && bytes
+            .last()
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'/')
+        && bytes.iter().all(|&b| {
+            b.is_ascii_graphic()
+                && !matches!(
+                    b,
+                    b'\\'
+                        | b'&'
+                        | b'('
+                        | b')'
+                        | b'['
+                        | b']'
+                        | b'{'
+                        | b'}'
+                        | b'<'
+                        | b'>'
+                        | b'"'
+                        | b'\''
+                        | b'`'
+                        | b'*'
+                )
+        })
 }
 
 /// Repairs a URL found in LaTeX or BibTeX source, where backslash escapes are

@@ -257,3 +257,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn streamed_json_of_a_chunked_document_is_the_whole_report() {
+    use citecheck::extract::extract_prepared;
+    use citecheck::report::citations::{write_json, Encoded, JsonStream};
+    let text = format!("{TORTURE}\n\n{TORTURE}\n\n[smith]: https://third.org/again\n");
+    let mut expected = Vec::new();
+    write_json(&mut expected, &whole(&text, Format::Markdown)).unwrap_or_default();
+    for chunk_bytes in [1, 64, 1 << 20] {
+        let mut out = Vec::new();
+        let mut json = JsonStream::begin(&mut out).unwrap_or_default();
+        let r = extract_prepared(
+            "doc.md",
+            &text,
+            Format::Markdown,
+            Split {
+                threads: 2,
+                chunk_bytes,
+            },
+            Encoded::new,
+            |_, encoded, dropped| json.write_encoded(&mut out, &encoded?, dropped),
+        );
+        assert!(r.is_ok());
+        json.finish(&mut out).unwrap_or_default();
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&expected),
+            "chunk_bytes {chunk_bytes}"
+        );
+    }
+}

@@ -10,8 +10,8 @@ use anyhow::Result;
 
 use super::{read_document, write_output, Exit};
 use crate::cli::{ExtractArgs, ExtractFormat};
-use citecheck::extract::{extract_each, Split};
-use citecheck::report::citations::{text_file, text_summary, JsonStream};
+use citecheck::extract::{extract_prepared, Split};
+use citecheck::report::citations::{text_file, text_summary, Encoded, JsonStream};
 
 /// Runs `citecheck extract`.
 pub fn run(args: ExtractArgs) -> Result<Exit> {
@@ -27,9 +27,14 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
             ExtractFormat::Json => {
                 let mut json = JsonStream::begin(w)?;
                 for doc in docs {
-                    extract_each(&doc.name, &doc.text, doc.format, split, |batch| {
-                        json.write(w, &batch)
-                    })?;
+                    extract_prepared(
+                        &doc.name,
+                        &doc.text,
+                        doc.format,
+                        split,
+                        Encoded::new,
+                        |_, encoded, dropped| json.write_encoded(w, &encoded?, dropped),
+                    )?;
                 }
                 json.finish(w)
             }

@@ -20,39 +20,66 @@
 //! footnote. [`Labels`] lists the labels defined anywhere in the document, so
 //! each chunk's parser can resolve them as the whole document's would.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
-/// Link and footnote labels defined anywhere in a document, normalised the
-/// way CommonMark matches labels (case-insensitive, white space folded).
+/// Link and footnote labels defined anywhere in a document, as keys of their
+/// normalised form (CommonMark matches labels case-insensitively, with white
+/// space folded). A document can define 200,000 notes: keys are 64-bit
+/// hashes, computed without allocating, kept in sorted vectors (appending
+/// while scanning and sorting once is several times cheaper than filling a
+/// hash set of that size, and look-ups are rare).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Labels {
-    links: HashSet<String>,
-    notes: HashSet<String>,
+    links: Vec<u64>,
+    notes: Vec<u64>,
 }
 
 impl Labels {
     /// Whether a link label is defined somewhere in the document.
     pub fn has_link(&self, label: &str) -> bool {
-        self.links.contains(&normalise_label(label))
+        self.links.binary_search(&label_key(label)).is_ok()
     }
 
     /// Whether a footnote label (without its `^`) is defined somewhere.
     pub fn has_note(&self, label: &str) -> bool {
-        self.notes.contains(&normalise_label(label))
+        self.notes.binary_search(&label_key(label)).is_ok()
+    }
+
+    fn sort(&mut self) {
+        for keys in [&mut self.links, &mut self.notes] {
+            keys.sort_unstable();
+            keys.dedup();
+        }
     }
 }
 
-/// A label as CommonMark compares them: case folded, white space collapsed.
-pub fn normalise_label(label: &str) -> String {
-    let mut out = String::with_capacity(label.len());
-    for word in label.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+/// The 64-bit FNV-1a hash of a label as CommonMark compares labels: case
+/// folded, runs of white space as one space, trimmed.
+pub fn label_key(label: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |c: char| {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+    };
+    let mut first = true;
+    for word in label.split_whitespace() {
+        if !first {
+            feed(' ');
+        }
+        first = false;
+        if word.is_ascii() {
+            word.bytes()
+                .for_each(|b| feed(char::from(b.to_ascii_lowercase())));
+        } else {
+            word.chars()
+                .flat_map(char::to_lowercase)
+                .for_each(&mut feed);
+        }
     }
-    out
+    hash
 }
 
 /// A block that can run across blank lines, being tracked.
@@ -128,26 +155,34 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
         }
         let was_open = open.is_some();
         let mut text_line = false;
+        // What the line opens, when no block is open.
+        let opened = if was_open {
+            None
+        } else {
+            opens(content, para_open)
+        };
         if open.is_none() && !blank {
             let (inner, marker) = strip_containers(content);
             let indented = content.starts_with("    ") || content.starts_with('\t');
             let item = marker || list_marker(inner);
-            if note_definition(inner).is_some() || item {
+            let here = if column0 && !marker {
+                note
+            } else {
+                note_definition(inner)
+            };
+            if here.is_some() || item {
                 container = true;
             } else if column0
-                && (prev_blank
-                    || !para_open
-                    || ends_block(content)
-                    || opens(content, para_open).is_some())
+                && (prev_blank || !para_open || ends_block(content) || opened.is_some())
             {
                 container = false;
             }
-            if let Some(label) = note_definition(inner) {
-                labels.notes.insert(normalise_label(label));
+            if let Some(label) = here {
+                labels.notes.push(label_key(label));
                 text_line = true;
             } else if let Some(label) = link_definition_label(inner) {
                 if marker || !para_open {
-                    labels.links.insert(normalise_label(label));
+                    labels.links.push(label_key(label));
                 } else {
                     text_line = true;
                 }
@@ -158,13 +193,14 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
         }
         open = match open {
             Some(block) => still_open(block, content),
-            None => opens(content, para_open),
+            None => opened,
         };
         prev_note_chain = note.is_some() && open.is_none() && (prev_blank || prev_note_chain);
         para_open = text_line && !was_open && open.is_none();
         prev_blank = blank;
     }
     cuts.push(text.len());
+    labels.sort();
     let chunks = cuts
         .windows(2)
         .map(|w| w[0]..w[1])
@@ -578,6 +614,14 @@ mod tests {
         assert!(!html_closed("<!-- a\n\nb\n"));
         assert!(html_closed("<PRE>\nx\n</pre>\n"));
         assert!(!html_closed("<script>\nx\n"));
+    }
+
+    #[test]
+    fn label_keys_fold_case_and_space() {
+        assert_eq!(label_key("Foo  Bar"), label_key("foo\nbar"));
+        assert_eq!(label_key(" ÉTÉ "), label_key("été"));
+        assert_ne!(label_key("foo"), label_key("foo bar"));
+        assert_ne!(label_key("ab"), label_key("a b"));
     }
 
     #[test]

@@ -33,19 +33,21 @@ use crate::citation::CitedDate;
 const MONTH: &str = "January|February|March|April|May|June|July|August|September|October|November|December|Sept|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec";
 
 /// The date forms, one alternative per form, each with its own named groups.
+/// Digits are ASCII (`[0-9]`, not Unicode `\d`): years are read as ASCII
+/// numbers, and the smaller automaton searches notes several times faster.
 fn date_pattern() -> String {
     let m = format!(r"(?:{MONTH})(?-u:\b)\.?");
     let ordinal = r"(?:st|nd|rd|th)?";
-    let time = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?";
+    let time = r"(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?";
     [
         format!(
-            r"(?P<a_d>\d{{1,2}}){ordinal}\.?\s+(?:of\s+)?(?P<a_m>{m}),?\s+(?P<a_y>\d{{4}})(?-u:\b)"
+            r"(?P<a_d>[0-9]{{1,2}}){ordinal}\.?\s+(?:of\s+)?(?P<a_m>{m}),?\s+(?P<a_y>[0-9]{{4}})(?-u:\b)"
         ),
-        format!(r"(?P<b_m>{m})\s+(?P<b_d>\d{{1,2}}){ordinal},?\s+(?P<b_y>\d{{4}})(?-u:\b)"),
-        format!(r"(?P<c_m>{m}),?\s+(?P<c_y>\d{{4}})(?-u:\b)"),
-        format!(r"(?P<i_y>\d{{4}})[-/.](?P<i_m>\d{{1,2}})[-/.](?P<i_d>\d{{1,2}}){time}(?-u:\b)"),
-        r"(?P<n_a>\d{1,2})[-/.](?P<n_b>\d{1,2})[-/.](?P<n_y>\d{4})(?-u:\b)".to_string(),
-        r"(?P<z_y>\d{4})\s*年\s*(?P<z_m>\d{1,2})\s*月(?:\s*(?P<z_d>\d{1,2})\s*[日号])?".to_string(),
+        format!(r"(?P<b_m>{m})\s+(?P<b_d>[0-9]{{1,2}}){ordinal},?\s+(?P<b_y>[0-9]{{4}})(?-u:\b)"),
+        format!(r"(?P<c_m>{m}),?\s+(?P<c_y>[0-9]{{4}})(?-u:\b)"),
+        format!(r"(?P<i_y>[0-9]{{4}})[-/.](?P<i_m>[0-9]{{1,2}})[-/.](?P<i_d>[0-9]{{1,2}}){time}(?-u:\b)"),
+        r"(?P<n_a>[0-9]{1,2})[-/.](?P<n_b>[0-9]{1,2})[-/.](?P<n_y>[0-9]{4})(?-u:\b)".to_string(),
+        r"(?P<z_y>[0-9]{4})\s*年\s*(?P<z_m>[0-9]{1,2})\s*月(?:\s*(?P<z_d>[0-9]{1,2})\s*[日号])?".to_string(),
     ]
     .join("|")
 }
@@ -134,23 +136,119 @@ pub fn publication_date(context: &str) -> Option<CitedDate> {
 }
 
 /// The last valid date of a note outside the given access-date spans and
-/// outside URLs. Matches are found with the regex's fast search; captures
-/// (much slower) are taken only for candidates, from the last one back.
+/// outside URLs.
+///
+/// Every date form holds a year written as exactly four digits between
+/// non-digits, and a date spans at most a few words around its year. So the
+/// regex runs only on a few words around each such year, from the last year
+/// back, rather than over the whole note (which is mostly title and URL).
+/// The words are cut at white space, where the pattern's word boundaries
+/// hold as they do in the whole note. Captures (much slower than a search)
+/// are taken only on a candidate match.
 fn last_date(context: &str, access: &[(Range<usize>, Option<CitedDate>)]) -> Option<CitedDate> {
-    let matches: Vec<Range<usize>> = DATE.find_iter(context).map(|m| m.range()).collect();
-    matches.iter().rev().find_map(|m| {
-        if access
-            .iter()
-            .any(|(s, _)| s.start < m.end && m.start < s.end)
-            || in_url(context, m)
-        {
-            return None;
+    last_date_with(context, access, true)
+}
+
+/// [`last_date`], with the scanner for the common forms (`fast`) or with
+/// the regex alone (to test that both agree).
+fn last_date_with(
+    context: &str,
+    access: &[(Range<usize>, Option<CitedDate>)],
+    fast: bool,
+) -> Option<CitedDate> {
+    let bytes = context.as_bytes();
+    let mut end = bytes.len();
+    while let Some(year) = last_year_digits(&bytes[..end]) {
+        end = year.start;
+        let window = words_around(bytes, &year, 4, 5);
+        let scanned = if fast {
+            scan::around_year(bytes, &window, &year)
+        } else {
+            scan::Scan::Unsure
+        };
+        let matches: Vec<Range<usize>> = match scanned {
+            scan::Scan::Match(m) => vec![m],
+            scan::Scan::NoMatch => Vec::new(),
+            scan::Scan::Unsure => {
+                let Some(text) = context.get(window.clone()) else {
+                    continue;
+                };
+                DATE.find_iter(text)
+                    .map(|m| m.start() + window.start..m.end() + window.start)
+                    .filter(|m| m.start <= year.start && year.end <= m.end)
+                    .collect()
+            }
+        };
+        for m in matches.iter().rev() {
+            if access
+                .iter()
+                .any(|(s, _)| s.start < m.end && m.start < s.end)
+                || in_url(context, m)
+            {
+                continue;
+            }
+            let found = context.get(m.clone()).and_then(from_match);
+            if found.is_some() {
+                return found;
+            }
         }
-        // The match alone is a complete date (the pattern's word boundaries
-        // hold at its ends), and capturing on it is far cheaper than on the note.
-        let caps = DATE.captures(context.get(m.clone())?)?;
-        from_captures(&caps)
-    })
+    }
+    None
+}
+
+/// The last run of exactly four ASCII digits in `bytes`.
+fn last_year_digits(bytes: &[u8]) -> Option<Range<usize>> {
+    let mut i = bytes.len();
+    while i > 0 {
+        if !bytes[i - 1].is_ascii_digit() {
+            i -= 1;
+            continue;
+        }
+        let end = i;
+        while i > 0 && bytes[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        if end - i == 4 {
+            return Some(i..end);
+        }
+    }
+    None
+}
+
+/// The span from the start of the `before`-th white-space separated word
+/// before `at`'s word to the end of the `after`-th word after it.
+fn words_around(bytes: &[u8], at: &Range<usize>, before: usize, after: usize) -> Range<usize> {
+    let mut start = at.start;
+    for _ in 0..=before {
+        while start > 0 && !bytes[start - 1].is_ascii_whitespace() {
+            start -= 1;
+        }
+        if start == 0 {
+            break;
+        }
+        while start > 0 && bytes[start - 1].is_ascii_whitespace() {
+            start -= 1;
+        }
+    }
+    while start < at.start && bytes[start].is_ascii_whitespace() {
+        start += 1;
+    }
+    let mut end = at.end;
+    for _ in 0..=after {
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+        if end == bytes.len() {
+            break;
+        }
+        while end < bytes.len() && bytes[end].is_ascii_whitespace() {
+            end += 1;
+        }
+    }
+    while end > at.end && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    start..end
 }
 
 /// Whether a match lies inside a URL: the white-space-delimited word around
@@ -168,15 +266,60 @@ fn in_url(context: &str, m: &Range<usize>) -> bool {
             .is_some_and(|w| w.eq_ignore_ascii_case("www."))
 }
 
+/// Whether a text may hold an access keyword: most notes hold none, and
+/// then the slower [`ACCESS`] regex (case-insensitive, with many
+/// alternatives) need not run. One pass over the bytes, looking for a piece
+/// of every English keyword in any case, and for `访问` or `日期`, which
+/// every Chinese one holds.
+fn may_have_access_word(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = |i: usize, piece: &[u8]| {
+        bytes
+            .get(i..i + piece.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(piece))
+    };
+    for (i, &b) in bytes.iter().enumerate() {
+        let hit = match b | 0x20 {
+            b'c' => at(i, b"ccess") || at(i, b"consult"),
+            b'r' => at(i, b"retriev"),
+            b'v' => at(i, b"viewed") || at(i, b"visited"),
+            b'd' => at(i, b"download"),
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    !text.is_ascii() && (text.contains("访问") || text.contains("日期"))
+}
+
+/// Whether a text holds four digits in a row, as every date form's year does.
+fn has_year_digits(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        if b.is_ascii_digit() {
+            run += 1;
+            if run == 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Spans of the dates that follow an access keyword, with the date (when valid).
 fn access_spans(context: &str) -> Vec<(Range<usize>, Option<CitedDate>)> {
+    if !may_have_access_word(context) || !has_year_digits(context) {
+        return Vec::new();
+    }
     ACCESS
         .find_iter(context)
         .filter_map(|kw| {
             let rest = context.get(kw.end()..)?;
-            let caps = DATE_AT_START.captures(rest)?;
-            let len = caps.get(0)?.len();
-            Some((kw.end()..kw.end() + len, from_captures(&caps)))
+            let date = DATE_AT_START.find(rest)?.as_str();
+            Some((kw.end()..kw.end() + date.len(), from_match(date)))
         })
         .collect()
 }
@@ -294,6 +437,67 @@ fn month_number(name: &str) -> Option<u8> {
     u8::try_from(n + 1).ok()
 }
 
+/// The date a whole [`DATE`] match stands for, read from its digit runs and
+/// month name (the match's shape is known, so no captures are needed, which
+/// would cost more than the search); `None` when it is not a real date or
+/// is ambiguous.
+fn from_match(m: &str) -> Option<CitedDate> {
+    let bytes = m.as_bytes();
+    let mut runs: Vec<(u16, usize)> = Vec::with_capacity(4);
+    let mut month = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        if bytes[i].is_ascii_digit() {
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let value = m.get(start..i)?.parse().ok()?;
+            runs.push((value, i - start));
+        } else if bytes[i].is_ascii_alphabetic() {
+            while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
+                i += 1;
+            }
+            if month.is_none() {
+                month = m.get(start..i).and_then(month_number);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    let year = |v: u16| text_year(&v.to_string());
+    let small = |v: u16| u8::try_from(v).ok();
+    if let Some(month) = month {
+        // "5 May 2019", "May 5, 2019", "May 2019": the year is the last run.
+        let (y, _) = *runs.last()?;
+        return match runs.iter().find(|(_, len)| *len <= 2) {
+            Some(&(d, _)) => CitedDate::ymd(year(y)?, month, small(d)?),
+            None => CitedDate::ym(year(y)?, month),
+        };
+    }
+    let &(first, first_len) = runs.first()?;
+    if m.contains('年') {
+        let m_ = small(runs.get(1)?.0)?;
+        return match runs.get(2) {
+            Some(&(d, _)) => CitedDate::ymd(year(first)?, m_, small(d)?),
+            None => CitedDate::ym(year(first)?, m_),
+        };
+    }
+    let (second, third) = (small(runs.get(1)?.0)?, runs.get(2)?.0);
+    if first_len == 4 {
+        // 2017-10-27, possibly with a time after it.
+        return CitedDate::ymd(year(first)?, second, small(third)?);
+    }
+    let a = small(first)?;
+    let (month, day) = match (a > 12, second > 12) {
+        (true, false) => (second, a),
+        (false, true) => (a, second),
+        _ if a == second => (a, second),
+        _ => return None,
+    };
+    CitedDate::ymd(year(third)?, month, day)
+}
+
 /// The date one [`date_pattern`] match stands for; `None` when it is not a
 /// real date or is ambiguous.
 fn from_captures(c: &Captures) -> Option<CitedDate> {
@@ -332,6 +536,8 @@ fn from_captures(c: &Captures) -> Option<CitedDate> {
         None => CitedDate::ym(year, num("z_m")?),
     }
 }
+
+mod scan;
 
 #[cfg(test)]
 mod tests;

@@ -142,7 +142,13 @@ impl<'a> Doc<'a> {
         let (line, column) = self.line_col(span.start);
         let context = found
             .context
-            .map(|c| normalise_space(&c))
+            .map(|c| {
+                if is_normal_space(&c) {
+                    c
+                } else {
+                    normalise_space(&c)
+                }
+            })
             .filter(|c| !c.is_empty());
         let cited = found
             .date
@@ -173,6 +179,17 @@ impl<'a> Doc<'a> {
         found.dedup_by(|a, b| a.span == b.span);
         found.into_iter().filter_map(|f| self.finish(f)).collect()
     }
+}
+
+/// Whether a text has no white space but single spaces between words (most
+/// notes' text, already folded by its parser).
+fn is_normal_space(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let edges = bytes.first().is_none_or(|b| *b != b' ') && bytes.last().is_none_or(|b| *b != b' ');
+    edges
+        && s.is_ascii()
+        && !bytes.windows(2).any(|w| w == b"  ")
+        && !bytes.iter().any(|b| b.is_ascii_whitespace() && *b != b' ')
 }
 
 /// Collapses runs of white space into one space and trims.
@@ -231,6 +248,36 @@ pub fn extract_each<E>(
     split: Split,
     mut sink: impl FnMut(Vec<Citation>) -> Result<(), E>,
 ) -> Result<(), E> {
+    extract_prepared(
+        source,
+        text,
+        format,
+        split,
+        |_| (),
+        |mut batch, (), dropped| {
+            for &i in dropped.iter().rev() {
+                if i < batch.len() {
+                    batch.remove(i);
+                }
+            }
+            sink(batch)
+        },
+    )
+}
+
+/// Like [`extract_each`], and `prepare` runs on each batch on the thread
+/// that extracted it (to encode a report in parallel, say). `sink` gets each
+/// batch, what `prepare` made of it, and the sorted indices of citations it
+/// must leave out: link definitions whose label an earlier chunk defined
+/// (the first definition of a label is the one that counts).
+pub fn extract_prepared<T: Send, E>(
+    source: &str,
+    text: &str,
+    format: Format,
+    split: Split,
+    prepare: impl Fn(&[Citation]) -> T + Sync,
+    mut sink: impl FnMut(Vec<Citation>, T, &[usize]) -> Result<(), E>,
+) -> Result<(), E> {
     let mut doc = Doc::new(source, text);
     doc.latex = matches!(format, Format::Bibtex | Format::Latex);
     let ignored = ignore::Ignored::scan(&doc, format);
@@ -259,9 +306,16 @@ pub fn extract_each<E>(
             Format::Rst => rst::extract(&doc),
             Format::Wikitext => wikitext::extract(&doc),
         };
-        return sink(ignored.apply(doc.finish_all(found)));
+        let batch = ignored.apply(doc.finish_all(found));
+        let prepared = prepare(&batch);
+        return sink(batch, prepared, &[]);
     };
     let walk = |range: Range<usize>| markdown::extract_chunk(text, range, &notes, Some(&labels));
+    let finish = |part: markdown::ChunkFound| {
+        let batch = ignored.apply(doc.finish_all(part.found));
+        let prepared = prepare(&batch);
+        (batch, prepared)
+    };
     // A label defined twice keeps its first definition, across chunks too.
     let mut defined = std::collections::HashSet::new();
     // Chunks already walked together with an earlier one.
@@ -269,25 +323,46 @@ pub fn extract_each<E>(
     parallel::ordered(
         chunks.len(),
         split.threads,
-        |i| (i, walk(chunks[i].clone())),
-        |(i, mut part)| {
+        |i| {
+            let part = walk(chunks[i].clone());
+            // A chunk the next one must be walked with is finished then.
+            let last = i + 1 == chunks.len();
+            let done = (!part.open_at_end || last).then(|| finish(part));
+            (i, done)
+        },
+        |(i, done)| {
             if i < merged_until {
                 return Ok(());
             }
-            // The planner cut inside a block the parser sees running on
-            // (its line scan is a heuristic): walk on with the next chunks.
-            let mut last = i;
-            while part.open_at_end && last + 1 < chunks.len() {
-                last += 1;
-                part = walk(chunks[i].start..chunks[last].end);
-            }
-            merged_until = last + 1;
-            let mut batch = ignored.apply(doc.finish_all(part.found));
-            batch.retain(|c| {
-                c.kind != CitationKind::Reference
-                    || defined.insert(chunk::normalise_label(c.footnote.as_deref().unwrap_or("")))
-            });
-            sink(batch)
+            let (batch, prepared) = match done {
+                Some(done) => {
+                    merged_until = i + 1;
+                    done
+                }
+                None => {
+                    // The planner cut inside a block the parser sees running
+                    // on (its line scan is a heuristic): walk on with the
+                    // next chunks.
+                    let mut last = i + 1;
+                    let mut part = walk(chunks[i].start..chunks[last].end);
+                    while part.open_at_end && last + 1 < chunks.len() {
+                        last += 1;
+                        part = walk(chunks[i].start..chunks[last].end);
+                    }
+                    merged_until = last + 1;
+                    finish(part)
+                }
+            };
+            let dropped: Vec<usize> = batch
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| {
+                    c.kind == CitationKind::Reference
+                        && !defined.insert(chunk::label_key(c.footnote.as_deref().unwrap_or("")))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            sink(batch, prepared, &dropped)
         },
     )
 }

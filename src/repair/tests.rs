@@ -334,3 +334,28 @@ fn repair_is_idempotent_and_core_is_a_span() {
         }
     }
 }
+
+#[test]
+fn the_clean_url_shortcut_agrees_with_the_full_pass() {
+    let mut rng = fastrand::Rng::with_seed(0xc1ea);
+    let mut clean = 0;
+    for i in 0..60_000 {
+        let n = rng.usize(0..12);
+        // Half the inputs start with a scheme so that the shortcut is taken often.
+        let mut raw = if i % 2 == 0 {
+            "https://".to_string()
+        } else {
+            String::new()
+        };
+        raw.extend((0..n).filter_map(|_| PIECES.get(rng.usize(..PIECES.len())).copied()));
+        let full = repair_units(&raw, decode(&raw));
+        let fast = repair(&raw);
+        if is_clean(&raw) {
+            clean += 1;
+        }
+        assert_eq!(fast.url, full.url, "raw {raw:?}");
+        assert_eq!(fast.rules, full.rules, "raw {raw:?}");
+        assert_eq!(fast.core, full.core, "raw {raw:?}");
+    }
+    assert!(clean > 200, "the shortcut was taken {clean} times");
+}

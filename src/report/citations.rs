@@ -29,7 +29,50 @@ pub fn write_json(out: &mut dyn std::io::Write, citations: &[Citation]) -> std::
 #[derive(Debug, Default)]
 pub struct JsonStream {
     written: usize,
-    scratch: Vec<u8>,
+    started: bool,
+}
+
+/// Citations encoded as pieces of the array, ready to write; encoding can
+/// run on the thread that extracted them.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    bytes: Vec<u8>,
+    /// Where each citation's piece ends in `bytes`.
+    ends: Vec<usize>,
+}
+
+impl Encoded {
+    /// Encodes citations: each pretty-printed, indented to its place in the
+    /// array, preceded by `,` and a line break.
+    pub fn new(citations: &[Citation]) -> std::io::Result<Encoded> {
+        let mut enc = Encoded {
+            bytes: Vec::with_capacity(citations.len() * 512),
+            ends: Vec::with_capacity(citations.len()),
+        };
+        let mut scratch = Vec::with_capacity(1024);
+        for c in citations {
+            scratch.clear();
+            serde_json::to_writer_pretty(&mut scratch, c)?;
+            enc.bytes.extend_from_slice(b",\n    ");
+            // JSON strings never hold a raw newline: every one in the
+            // output is the pretty-printer's, to indent.
+            let mut rest = &scratch[..];
+            while let Some(i) = memchr::memchr(b'\n', rest) {
+                enc.bytes.extend_from_slice(&rest[..=i]);
+                enc.bytes.extend_from_slice(b"    ");
+                rest = &rest[i + 1..];
+            }
+            enc.bytes.extend_from_slice(rest);
+            enc.ends.push(enc.bytes.len());
+        }
+        Ok(enc)
+    }
+
+    /// The byte range of citation `i`'s piece.
+    fn piece(&self, i: usize) -> std::ops::Range<usize> {
+        let start = i.checked_sub(1).and_then(|p| self.ends.get(p)).copied();
+        start.unwrap_or(0)..self.ends.get(i).copied().unwrap_or(0)
+    }
 }
 
 impl JsonStream {
@@ -43,32 +86,49 @@ impl JsonStream {
         Ok(JsonStream::default())
     }
 
-    /// Writes citations: each pretty-printed, indented to its place in the array.
+    /// Writes citations.
     pub fn write(
         &mut self,
         out: &mut dyn std::io::Write,
         citations: &[Citation],
     ) -> std::io::Result<()> {
-        for c in citations {
-            self.scratch.clear();
-            serde_json::to_writer_pretty(&mut self.scratch, c)?;
-            out.write_all(if self.written == 0 {
-                b"\n    "
-            } else {
-                b",\n    "
-            })?;
-            // JSON strings never hold a raw newline: every one in the
-            // output is the pretty-printer's, to indent.
-            let mut rest = &self.scratch[..];
-            while let Some(i) = memchr::memchr(b'\n', rest) {
-                out.write_all(&rest[..=i])?;
-                out.write_all(b"    ")?;
-                rest = &rest[i + 1..];
+        self.write_encoded(out, &Encoded::new(citations)?, &[])
+    }
+
+    /// Writes encoded citations but those at the indices in `skip` (sorted).
+    pub fn write_encoded(
+        &mut self,
+        out: &mut dyn std::io::Write,
+        enc: &Encoded,
+        skip: &[usize],
+    ) -> std::io::Result<()> {
+        let mut skip = skip.iter().peekable();
+        let mut run: Option<std::ops::Range<usize>> = None;
+        for i in 0..enc.ends.len() {
+            if skip.next_if_eq(&&i).is_some() {
+                if let Some(r) = run.take() {
+                    self.put(out, &enc.bytes[r])?;
+                }
+                continue;
             }
-            out.write_all(rest)?;
+            let piece = enc.piece(i);
+            run = Some(run.map_or(piece.clone(), |r| r.start..piece.end));
             self.written += 1;
         }
+        if let Some(r) = run {
+            self.put(out, &enc.bytes[r])?;
+        }
         Ok(())
+    }
+
+    /// Writes a run of pieces; the document's first drops its comma.
+    fn put(&mut self, out: &mut dyn std::io::Write, run: &[u8]) -> std::io::Result<()> {
+        let first = !std::mem::replace(&mut self.started, true);
+        out.write_all(if first {
+            run.get(1..).unwrap_or(run)
+        } else {
+            run
+        })
     }
 
     /// Closes the document.
@@ -190,5 +250,11 @@ mod tests {
         write_json(&mut empty, &[]).unwrap_or_default();
         assert_eq!(stream(&[]), empty);
         assert_eq!(stream(&[&[]]), empty);
+        let mut skipped = Vec::new();
+        let mut json = JsonStream::begin(&mut skipped).unwrap_or_default();
+        let enc = Encoded::new(&all).unwrap_or_default();
+        let _ = json.write_encoded(&mut skipped, &enc, &[0]);
+        let _ = json.finish(&mut skipped);
+        assert_eq!(skipped, stream(&[&all[1..]]));
     }
 }

@@ -245,3 +245,84 @@ fn linear_on_a_long_note() {
     assert_eq!(access_date(&note), ymd(2019, 5, 1));
     assert_eq!(publication_date(&note), None);
 }
+
+#[test]
+fn reading_a_match_agrees_with_its_captures() {
+    let text = "27 October 2017, October 27, 2017; Oct. 27, 2017 2017-10-27 27.10.2017 \
+                July 2013 2017年10月27日 2017 年 10 月 5th of May 2019 Sept. 3rd, 2001 \
+                10/27/2017 03/04/2017 04/04/2017 31 February 2019 2019-02-30 \
+                1999-12-31T23:59:59+08:00 2017年10月 3 Jan 0999 1 Dec 2101 May 2019 \
+                2016-3-5 12.12.2012 2020年2月30号";
+    let mut n = 0;
+    for m in DATE.find_iter(text) {
+        n += 1;
+        let by_captures = DATE.captures(m.as_str()).and_then(|c| from_captures(&c));
+        assert_eq!(from_match(m.as_str()), by_captures, "{:?}", m.as_str());
+    }
+    assert!(n >= 20, "{n} matches");
+}
+
+#[test]
+fn the_scanner_agrees_with_the_regex() {
+    const TOKENS: &[&str] = &[
+        "May",
+        "Sept",
+        "Sep",
+        "September",
+        "Oct",
+        "October",
+        "Mayo",
+        "of",
+        "th",
+        "st",
+        "5",
+        "05",
+        "27",
+        "123",
+        "2019",
+        "1999",
+        "0999",
+        "2101",
+        "20190",
+        "-",
+        "/",
+        ".",
+        ",",
+        " ",
+        "  ",
+        "\t",
+        "Title",
+        "x",
+        "(",
+        ")",
+        "T12:00",
+        "T",
+        "_",
+        "5th",
+        "May5",
+        "\u{a0}",
+        "年",
+        "月",
+        "5.",
+        "https://a.org/2019/05/05/x",
+        "www.b.org/1999-12-31",
+        "Accessed",
+    ];
+    let mut rng = fastrand::Rng::with_seed(0xda7e);
+    let mut dated = 0;
+    for _ in 0..100_000 {
+        let n = rng.usize(1..12);
+        let mut note = String::new();
+        for _ in 0..n {
+            note.push_str(TOKENS[rng.usize(..TOKENS.len())]);
+            if rng.bool() {
+                note.push(' ');
+            }
+        }
+        let fast = last_date_with(&note, &[], true);
+        let slow = last_date_with(&note, &[], false);
+        assert_eq!(fast, slow, "{note:?}");
+        dated += usize::from(fast.is_some());
+    }
+    assert!(dated > 2_000, "only {dated} notes had a date");
+}
