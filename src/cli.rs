@@ -327,6 +327,11 @@ pub struct PipelineArgs {
     /// 1d, 0s to always re-check) [default: 1d].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "History store")]
     pub max_age: Option<jiff::SignedDuration>,
+    /// Reuse a stored "unreachable" result (a timeout, a refused connection,
+    /// a 5xx: maybe passing) younger than this; never longer than --max-age
+    /// [default: 1h].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, help_heading = "History store")]
+    pub max_age_unreachable: Option<jiff::SignedDuration>,
     /// Report a URL dead only after FAILURES dead checks spread over at least
     /// SPAN (e.g. 3/72h); until then it is "failing since" [default: off].
     #[arg(long, value_name = "FAILURES/SPAN", help_heading = "History store")]

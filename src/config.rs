@@ -172,6 +172,10 @@ pub struct CacheSection {
     /// Reuse stored results younger than this.
     #[serde(deserialize_with = "store_duration")]
     pub max_age: SignedDuration,
+    /// Reuse a stored `unreachable` result (a possibly passing failure)
+    /// younger than this; at most `max_age`.
+    #[serde(deserialize_with = "store_duration")]
+    pub max_age_unreachable: SignedDuration,
     /// `FAILURES/SPAN` needed before a URL is reported dead; unset: off.
     #[serde(deserialize_with = "opt_confirm_rule")]
     pub confirm_dead: Option<ConfirmRule>,
@@ -183,6 +187,7 @@ impl Default for CacheSection {
             enabled: true,
             path: None,
             max_age: SignedDuration::from_hours(24),
+            max_age_unreachable: SignedDuration::from_hours(1),
             confirm_dead: None,
         }
     }

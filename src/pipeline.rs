@@ -133,6 +133,8 @@ pub struct PipelineConfig {
     pub store: Option<PathBuf>,
     /// Stored checks younger than this are reused without a request (default 1 day).
     pub max_age: SignedDuration,
+    /// Stored `unreachable` checks younger than this are reused (default 1 hour).
+    pub max_age_unreachable: SignedDuration,
     /// Only report a URL dead once its history confirms it (`--confirm-dead 3/72h`).
     pub confirm_dead: Option<ConfirmRule>,
     /// When non-empty, only URLs matching one of these are checked.
@@ -154,6 +156,7 @@ impl Default for PipelineConfig {
             archive_batch: BatchPolicy::default(),
             store: None,
             max_age: SignedDuration::from_hours(24),
+            max_age_unreachable: SignedDuration::from_hours(1),
             confirm_dead: None,
             include: Vec::new(),
             accept: Accept::default(),

@@ -75,6 +75,7 @@ fn setup(text: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
 fn world(r: &common::Req) -> Reply {
     match r.path.as_str() {
         "/ok" => Reply::html(200, "<title>Fine</title>"),
+        "/down" => Reply::status(503),
         _ => Reply::status(404),
     }
 }
@@ -125,6 +126,44 @@ fn a_fresh_result_is_reused_without_a_request_until_it_expires() {
     let h: Value = serde_json::from_slice(&out.stdout).unwrap();
     let text = h.to_string();
     assert_eq!(text.matches("\"dead\"").count(), 3, "{text}");
+}
+
+#[test]
+fn an_unreachable_result_is_reused_only_for_a_short_while() {
+    let web = Server::start(world);
+    let (_dir, doc, store) = setup("[d](http://site.test/down)\n");
+    let run = Run {
+        port: web.port,
+        doc: &doc,
+        store: &store,
+    };
+    let args = ["--archive", "off", "--max-retries", "0"];
+    let (code, first) = run.json(T0, &args);
+    assert_eq!(code, 0, "{first}");
+    assert_eq!(first["citations"][0]["verdict"], "unreachable");
+    let asked = web.requests("site.test", "/down").len();
+    assert!(asked >= 1);
+    // Ten minutes later (CI run again): the same answer, without asking.
+    let (_, second) = run.json("2030-01-10T12:10:00Z", &args);
+    assert_eq!(second["citations"][0]["verdict"], "unreachable");
+    assert_eq!(second["citations"][0]["reason"], first["citations"][0]["reason"]);
+    assert_eq!(web.requests("site.test", "/down").len(), asked);
+    // Two hours later (past the default hour) the server is asked again.
+    run.json("2030-01-10T14:00:00Z", &args);
+    let again = web.requests("site.test", "/down").len();
+    assert!(again > asked, "{again} vs {asked}");
+    // --max-age-unreachable 0s asks every time; the setting never exceeds --max-age.
+    run.json(
+        "2030-01-10T14:01:00Z",
+        &["--archive", "off", "--max-retries", "0", "--max-age-unreachable", "0s"],
+    );
+    let zero = web.requests("site.test", "/down").len();
+    assert!(zero > again);
+    run.json(
+        "2030-01-10T14:02:00Z",
+        &["--archive", "off", "--max-retries", "0", "--max-age-unreachable", "1d", "--max-age", "0s"],
+    );
+    assert!(web.requests("site.test", "/down").len() > zero);
 }
 
 #[test]

@@ -119,6 +119,10 @@ impl PipelineArgs {
             }
         };
         cfg.max_age = self.max_age.unwrap_or(file.cache.max_age);
+        cfg.max_age_unreachable = self
+            .max_age_unreachable
+            .unwrap_or(file.cache.max_age_unreachable)
+            .min(cfg.max_age);
         cfg.confirm_dead = self.confirm_dead.or(file.cache.confirm_dead);
         cfg.now = self.now;
         Ok(cfg)

@@ -76,7 +76,13 @@ fn the_template_names_every_key() {
     );
     assert_eq!(
         keys("cache"),
-        ["confirm_dead", "enabled", "max_age", "path"]
+        [
+            "confirm_dead",
+            "enabled",
+            "max_age",
+            "max_age_unreachable",
+            "path"
+        ]
     );
     let hosts = table["hosts"]["example.org"].as_table().unwrap();
     let mut host_keys: Vec<&String> = hosts.keys().collect();

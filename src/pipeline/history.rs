@@ -5,8 +5,10 @@
 //! fresh result?" and "what is this URL's history?" while the run goes on
 //! (WAL lets it read while the writer writes). The store keeps verdicts and
 //! outcomes as strings; the mapping to the check and archive types lives
-//! here. Transient results (`unreachable`) and inconclusive look-ups are
-//! recorded but never reused, so a bad network day is not cached for a day.
+//! here. Transient results (`unreachable`) are reused only for a short time
+//! (`max_age_unreachable`, an hour by default: a CI job run again minutes
+//! later need not wait on the same hanging server, but a bad network day is
+//! not cached for a day); inconclusive archive look-ups are never reused.
 //! Store errors never stop a run: the first one is kept for [`Stats`].
 
 use std::sync::Mutex;
@@ -34,6 +36,7 @@ const REUSABLE: [Verdict; 4] = [
 pub(super) struct History {
     inner: Option<Open>,
     max_age: SignedDuration,
+    max_age_unreachable: SignedDuration,
     fixed_now: Option<Timestamp>,
     /// When the run started: rows from before it are the history, rows from
     /// after it are this run's own (not yet necessarily committed).
@@ -62,6 +65,7 @@ impl History {
         Ok(History {
             inner,
             max_age: cfg.max_age,
+            max_age_unreachable: cfg.max_age_unreachable.min(cfg.max_age),
             fixed_now: cfg.now,
             start,
             error: Mutex::new(None),
@@ -91,7 +95,14 @@ impl History {
     /// A stored result of `url` younger than the maximum age, if reusable.
     pub fn fresh_check(&self, url: &str) -> Option<CheckResult> {
         let rec = self.read(|s| s.fresh_check(url, self.max_age, self.start))??;
-        let verdict = REUSABLE.into_iter().find(|v| v.name() == rec.verdict)?;
+        let lasting = REUSABLE.into_iter().find(|v| v.name() == rec.verdict);
+        let recent = match self.start.checked_sub(self.max_age_unreachable) {
+            Ok(cutoff) => rec.checked_at > cutoff,
+            Err(_) => true, // an age reaching before time began
+        };
+        let passing = (rec.verdict == Verdict::Unreachable.name() && recent)
+            .then_some(Verdict::Unreachable);
+        let verdict = lasting.or(passing)?;
         Some(CheckResult {
             verdict,
             http_status: rec.http_status,
