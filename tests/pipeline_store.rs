@@ -76,6 +76,8 @@ fn world(r: &common::Req) -> Reply {
     match r.path.as_str() {
         "/ok" => Reply::html(200, "<title>Fine</title>"),
         "/down" => Reply::status(503),
+        "/old" => Reply::redirect(301, "/new/place"),
+        "/new/place" => Reply::html(200, "<title>Moved here</title>"),
         _ => Reply::status(404),
     }
 }
@@ -85,7 +87,8 @@ const T0: &str = "2030-01-10T12:00:00Z";
 #[test]
 fn a_fresh_result_is_reused_without_a_request_until_it_expires() {
     let web = Server::start(world);
-    let (_dir, doc, store) = setup("[a](http://site.test/ok) [b](http://site.test/gone)\n");
+    let (_dir, doc, store) =
+        setup("[a](http://site.test/ok) [b](http://site.test/gone) [c](http://site.test/old)\n");
     let run = Run {
         port: web.port,
         doc: &doc,
@@ -100,8 +103,11 @@ fn a_fresh_result_is_reused_without_a_request_until_it_expires() {
     let (code, second) = run.json("2030-01-11T00:00:00Z", &off);
     assert_eq!(code, 2);
     assert_eq!(web.count("site.test"), asked);
-    for i in 0..2 {
-        for field in ["verdict", "http_status", "reason"] {
+    assert_eq!(first["citations"][2]["verdict"], "moved");
+    assert_eq!(first["citations"][2]["redirects"][0]["status"], 301);
+    for i in 0..3 {
+        // A reused result reports what the check found, redirect chain included.
+        for field in ["verdict", "http_status", "reason", "final_url", "redirects"] {
             assert_eq!(second["citations"][i][field], first["citations"][i][field]);
         }
     }
@@ -146,7 +152,10 @@ fn an_unreachable_result_is_reused_only_for_a_short_while() {
     // Ten minutes later (CI run again): the same answer, without asking.
     let (_, second) = run.json("2030-01-10T12:10:00Z", &args);
     assert_eq!(second["citations"][0]["verdict"], "unreachable");
-    assert_eq!(second["citations"][0]["reason"], first["citations"][0]["reason"]);
+    assert_eq!(
+        second["citations"][0]["reason"],
+        first["citations"][0]["reason"]
+    );
     assert_eq!(web.requests("site.test", "/down").len(), asked);
     // Two hours later (past the default hour) the server is asked again.
     run.json("2030-01-10T14:00:00Z", &args);
@@ -155,13 +164,29 @@ fn an_unreachable_result_is_reused_only_for_a_short_while() {
     // --max-age-unreachable 0s asks every time; the setting never exceeds --max-age.
     run.json(
         "2030-01-10T14:01:00Z",
-        &["--archive", "off", "--max-retries", "0", "--max-age-unreachable", "0s"],
+        &[
+            "--archive",
+            "off",
+            "--max-retries",
+            "0",
+            "--max-age-unreachable",
+            "0s",
+        ],
     );
     let zero = web.requests("site.test", "/down").len();
     assert!(zero > again);
     run.json(
         "2030-01-10T14:02:00Z",
-        &["--archive", "off", "--max-retries", "0", "--max-age-unreachable", "1d", "--max-age", "0s"],
+        &[
+            "--archive",
+            "off",
+            "--max-retries",
+            "0",
+            "--max-age-unreachable",
+            "1d",
+            "--max-age",
+            "0s",
+        ],
     );
     assert!(web.requests("site.test", "/down").len() > zero);
 }

@@ -24,6 +24,7 @@ fn check(url: &str, hours: i64, verdict: &str, status: Option<u16>) -> CheckReco
         http_status: status,
         reason: format!("{verdict} after {hours}h"),
         final_url: None,
+        redirects: None,
     }
 }
 
@@ -45,6 +46,7 @@ fn checks_round_trip_through_a_file_newest_first() {
         check("https://a.example/", 0, "alive", Some(200)),
         CheckRecord {
             final_url: Some("https://a.example/new".to_string()),
+            redirects: None,
             ..check("https://a.example/", 5, "moved", Some(301))
         },
         check("https://b.example/", 3, "unreachable", None),

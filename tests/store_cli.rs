@@ -18,6 +18,7 @@ fn check(url: &str, at: Timestamp, verdict: &str, status: Option<u16>) -> CheckR
         http_status: status,
         reason: format!("HTTP {}", status.unwrap_or(0)),
         final_url: None,
+        redirects: None,
     }
 }
 
@@ -130,7 +131,7 @@ fn prune_reports_the_rows_removed() {
     assert_eq!(
         stdout(&out),
         format!(
-            "{}: schema version 1, 1 checks, 0 archive look-ups\n",
+            "{}: schema version 2, 1 checks, 0 archive look-ups\n",
             path.display()
         )
     );

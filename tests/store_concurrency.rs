@@ -26,6 +26,7 @@ fn record(url: &str, i: usize) -> CheckRecord {
         http_status: Some(404),
         reason: format!("attempt {i}"),
         final_url: None,
+        redirects: None,
     }
 }
 

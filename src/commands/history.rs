@@ -135,6 +135,7 @@ mod tests {
             http_status: status,
             reason: reason.to_string(),
             final_url: None,
+            redirects: None,
         }
     }
 

@@ -100,15 +100,21 @@ impl History {
             Ok(cutoff) => rec.checked_at > cutoff,
             Err(_) => true, // an age reaching before time began
         };
-        let passing = (rec.verdict == Verdict::Unreachable.name() && recent)
-            .then_some(Verdict::Unreachable);
+        let passing =
+            (rec.verdict == Verdict::Unreachable.name() && recent).then_some(Verdict::Unreachable);
         let verdict = lasting.or(passing)?;
         Some(CheckResult {
             verdict,
             http_status: rec.http_status,
             reason: rec.reason,
             final_url: rec.final_url,
-            redirects: Vec::new(),
+            // A chain that cannot be read back (hand-edited store) is left out,
+            // not a reason to check again.
+            redirects: rec
+                .redirects
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok())
+                .unwrap_or_default(),
         })
     }
 
@@ -125,6 +131,9 @@ impl History {
             http_status: r.http_status,
             reason: r.reason.clone(),
             final_url: r.final_url.clone(),
+            redirects: (!r.redirects.is_empty())
+                .then(|| serde_json::to_string(&r.redirects).ok())
+                .flatten(),
         };
         self.note(open.writer.record_check(rec));
     }
@@ -148,6 +157,7 @@ impl History {
                 http_status: r.http_status,
                 reason: r.reason.clone(),
                 final_url: r.final_url.clone(),
+                redirects: None,
             });
         }
         confirm_dead(&past, rule, self.now())

@@ -133,6 +133,7 @@ mod tests {
             http_status: None,
             reason: String::new(),
             final_url: None,
+            redirects: None,
         }
     }
 

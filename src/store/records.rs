@@ -25,6 +25,9 @@ pub struct CheckRecord {
     pub reason: String,
     /// Where redirects ended, when they went elsewhere.
     pub final_url: Option<String>,
+    /// The redirects followed, as a JSON array of `{url, status, location}`
+    /// (the report's form); `None` when there were none.
+    pub redirects: Option<String>,
 }
 
 /// One archive look-up of one URL, as stored.
@@ -55,10 +58,10 @@ pub struct StoreCounts {
 /// and `failed` mean "ask again", so they never count as fresh.
 const CONCLUSIVE_OUTCOMES: [&str; 2] = ["found", "not-found"];
 
-const INSERT_CHECK: &str = "INSERT INTO checks (url, checked_at, verdict, http_status, reason, final_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const INSERT_CHECK: &str = "INSERT INTO checks (url, checked_at, verdict, http_status, reason, final_url, redirects) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 const INSERT_ARCHIVE: &str = "INSERT INTO archive_lookups (url, looked_up_at, target, answer, outcome) VALUES (?1, ?2, ?3, ?4, ?5)";
 const CHECK_COLUMNS: &str =
-    "SELECT url, checked_at, verdict, http_status, reason, final_url FROM checks";
+    "SELECT url, checked_at, verdict, http_status, reason, final_url, redirects FROM checks";
 
 impl Store {
     /// Stores one check result (its own transaction).
@@ -95,7 +98,8 @@ impl Store {
                         c.verdict,
                         c.http_status,
                         c.reason,
-                        c.final_url
+                        c.final_url,
+                        c.redirects
                     ])
                     .map_err(err)?;
             }
@@ -207,6 +211,7 @@ impl Store {
             http_status,
             reason: raw.reason,
             final_url: raw.final_url,
+            redirects: raw.redirects,
         })
     }
 
@@ -231,6 +236,7 @@ struct RawCheck {
     http_status: Option<i64>,
     reason: String,
     final_url: Option<String>,
+    redirects: Option<String>,
 }
 
 fn raw_check(row: &Row<'_>) -> rusqlite::Result<RawCheck> {
@@ -241,6 +247,7 @@ fn raw_check(row: &Row<'_>) -> rusqlite::Result<RawCheck> {
         http_status: row.get(3)?,
         reason: row.get(4)?,
         final_url: row.get(5)?,
+        redirects: row.get(6)?,
     })
 }
 
@@ -275,6 +282,7 @@ mod tests {
             http_status: Some(200),
             reason: format!("{verdict} at {secs}"),
             final_url: None,
+            redirects: None,
         }
     }
 
@@ -288,6 +296,7 @@ mod tests {
             http_status: Some(301),
             reason: "permanent redirect".to_string(),
             final_url: Some("https://example.org/b".to_string()),
+            redirects: None,
         };
         store.record_check(&rec).unwrap();
         assert_eq!(store.latest_check(&rec.url).unwrap(), Some(rec.clone()));

@@ -39,6 +39,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX archive_lookups_by_url ON archive_lookups (url, looked_up_at);
     CREATE INDEX archive_lookups_by_time ON archive_lookups (looked_up_at);",
+    // 2: a check's redirect chain (JSON), so that a reused result reports the
+    // chain it was given on.
+    "ALTER TABLE checks ADD COLUMN redirects TEXT;",
 ];
 
 /// The schema version this build writes and reads.
@@ -113,6 +116,26 @@ mod tests {
         // A second run finds it current and changes nothing.
         assert_eq!(migrate(&mut conn).unwrap(), CURRENT_VERSION);
         assert_eq!(tables(&conn), ["archive_lookups", "checks"]);
+    }
+
+    #[test]
+    fn a_version_1_store_keeps_its_rows_and_gains_redirects() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO checks (url, checked_at, verdict, reason) VALUES ('u', 1, 'alive', 'HTTP 200')",
+            [],
+        )
+        .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), 1);
+        let (n, redirects): (i64, Option<String>) = conn
+            .query_row("SELECT count(*), max(redirects) FROM checks", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((n, redirects), (1, None));
+        assert_eq!(version(&conn).unwrap(), CURRENT_VERSION);
     }
 
     #[test]
