@@ -26,7 +26,7 @@ for n in $SIZES; do
         "${cmd[@]}" >"$out/cache-$n-$run.json" || true
         t1=$(date +%s.%N)
         wall[$run]=$(echo "$t1 - $t0" | bc)
-        requests[$run]=$(admin dump | grep -c . || true)
+        requests[$run]=$(( $(admin dump | wc -l) - 1 ))  # minus the header line
     done
     if cmp -s "$out/cache-$n-first.json" "$out/cache-$n-second.json"; then same=yes; else same=no; fi
     printf '%s URLs: first run %.2f s (%s requests), second run %.2f s (%s requests): %.1fx faster; same report: %s\n' \
