@@ -141,17 +141,36 @@ fn walk_notes(text: &str, mut notes: Vec<Note>, labels: Option<&Labels>) -> (Vec
     for note in &mut notes {
         note.context = tidy(&note.context);
     }
-    for hit in &mut hits {
-        if hit.kind == CitationKind::Reference {
-            continue;
-        }
-        let at = notes.partition_point(|n| n.range.start <= hit.span.start);
-        if let Some(note) = at.checked_sub(1).and_then(|i| notes.get(i)) {
-            if hit.span.start < note.range.end {
-                hit.kind = note.kind;
-                hit.footnote = Some(note.label.clone());
-                hit.context = Some(note.context.clone());
+    // The note each hit lies in, and how many hits each note holds: the last
+    // hit of a note takes its label and text, the others copy them.
+    let homes: Vec<Option<usize>> = hits
+        .iter()
+        .map(|hit| {
+            if hit.kind == CitationKind::Reference {
+                return None;
             }
+            let at = notes.partition_point(|n| n.range.start <= hit.span.start);
+            at.checked_sub(1)
+                .filter(|&i| notes.get(i).is_some_and(|n| hit.span.start < n.range.end))
+        })
+        .collect();
+    let mut left = vec![0usize; notes.len()];
+    for i in homes.iter().flatten() {
+        left[*i] += 1;
+    }
+    for (hit, home) in hits.iter_mut().zip(homes) {
+        let Some(i) = home else { continue };
+        let Some(note) = notes.get_mut(i) else {
+            continue;
+        };
+        left[i] -= 1;
+        hit.kind = note.kind;
+        if left[i] == 0 {
+            hit.footnote = Some(std::mem::take(&mut note.label));
+            hit.context = Some(std::mem::take(&mut note.context));
+        } else {
+            hit.footnote = Some(note.label.clone());
+            hit.context = Some(note.context.clone());
         }
     }
     (hits, open_at_end)
@@ -411,6 +430,12 @@ impl<'a> Walk<'a> {
             Event::End(TagEnd::Image | TagEnd::CodeBlock | TagEnd::MetadataBlock(_)) => {
                 self.image_depth = self.image_depth.saturating_sub(1);
             }
+            // Emphasis marks split the text events but not a bare URL's
+            // text: `http://a.org/_a` reads `_a` as emphasis opening, and
+            // pulldown-cmark has no GFM autolinks to take the URL first. The
+            // run goes on across them (see `extend_run`).
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough)
+            | Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough) => {}
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.flush_run();
                 self.notes.push(Note {
@@ -492,14 +517,19 @@ impl<'a> Walk<'a> {
     }
 
     /// Adds a text event to the current run when it touches it (a backslash
-    /// escape between them does not break a run).
+    /// escape or emphasis marks between them do not break a run).
     fn extend_run(&mut self, range: Range<usize>) {
+        let bytes = self.text.as_bytes();
+        let joins = |end: usize| {
+            end == range.start
+                || (end + 1 == range.start && bytes.get(end) == Some(&b'\\'))
+                || (end < range.start
+                    && bytes
+                        .get(end..range.start)
+                        .is_some_and(|gap| gap.iter().all(|b| matches!(b, b'_' | b'*' | b'~'))))
+        };
         match &mut self.run {
-            Some(run)
-                if run.end == range.start
-                    || (run.end + 1 == range.start
-                        && self.text.as_bytes().get(run.end) == Some(&b'\\')) =>
-            {
+            Some(run) if joins(run.end) => {
                 run.end = range.end;
             }
             _ => {
@@ -510,7 +540,16 @@ impl<'a> Walk<'a> {
     }
 
     fn flush_run(&mut self) {
-        let Some(run) = self.run.take() else { return };
+        let Some(mut run) = self.run.take() else {
+            return;
+        };
+        // Emphasis marks closing right after the run belong to no text event
+        // but may end a URL (`http://a.org/x_`); the URL scanner knows when
+        // such a mark closes emphasis around the URL instead.
+        let bytes = self.text.as_bytes();
+        while matches!(bytes.get(run.end), Some(b'_' | b'*' | b'~')) {
+            run.end += 1;
+        }
         let Some(slice) = self.text.get(run.clone()) else {
             return;
         };
@@ -714,6 +753,23 @@ mod tests {
     fn not_citations() {
         let md = "```\nhttps://code.org/block\n```\n\n<!-- https://comment.org/ -->\n\n[rel](../x.md) [anchor](#fn1) [mail](mailto:a@b.org) <a@b.org>\n";
         assert!(cites(md).is_empty(), "{:?}", cites(md));
+    }
+
+    #[test]
+    fn underscores_in_bare_urls_are_not_emphasis() {
+        // pulldown-cmark reads `_a  http://a.org/_` as emphasis; the URLs keep
+        // their underscores, and emphasis around a URL stays outside it.
+        let md = " http://a.org/_a  http://a.org/__A_ \n\n*http://b.org/x* and _http://c.org/y_.\n";
+        let urls: Vec<String> = cites(md).into_iter().map(|c| c.3).collect();
+        assert_eq!(
+            urls,
+            [
+                "http://a.org/_a",
+                "http://a.org/__A_",
+                "http://b.org/x",
+                "http://c.org/y"
+            ]
+        );
     }
 
     #[test]
