@@ -118,9 +118,51 @@ impl<'a> Doc<'a> {
         (line, column + 1)
     }
 
+    /// [`Doc::line_col`] for offsets met in increasing order: counting the
+    /// characters from the last offset rather than from the line's start
+    /// keeps a document that is one huge line (minified HTML) linear.
+    fn line_col_after(&self, place: &mut Place, offset: usize) -> (usize, usize) {
+        if offset < place.offset || place.line == 0 {
+            let (line, column) = self.line_col(offset);
+            *place = Place {
+                line,
+                offset,
+                column,
+            };
+            return (line, column);
+        }
+        let ahead = self
+            .line_starts
+            .get(place.line..)
+            .map_or(0, |rest| rest.partition_point(|&s| s <= offset));
+        let line = place.line + ahead;
+        let end = offset.min(self.text.len());
+        let (from, base) = if ahead == 0 {
+            (place.offset.min(end), place.column - 1)
+        } else {
+            (self.line_starts[line - 1], 0)
+        };
+        let column = base
+            + self
+                .text
+                .get(from..end)
+                .map_or(end - from, |s| s.chars().count())
+            + 1;
+        *place = Place {
+            line,
+            offset,
+            column,
+        };
+        (line, column)
+    }
+
     /// Repairs, validates and places a found URL; `None` when it is not a
     /// citation (relative link, anchor, `mailto:`, unparsable).
     pub fn finish(&self, found: Found) -> Option<Citation> {
+        self.finish_at(found, &mut Place::default())
+    }
+
+    fn finish_at(&self, found: Found, place: &mut Place) -> Option<Citation> {
         let raw = self.text.get(found.span.clone())?;
         let input = found.url.as_deref().unwrap_or(raw);
         let repaired = if self.latex {
@@ -139,7 +181,7 @@ impl<'a> Doc<'a> {
         } else {
             found.span.start + repaired.core.start..found.span.start + repaired.core.end
         };
-        let (line, column) = self.line_col(span.start);
+        let (line, column) = self.line_col_after(place, span.start);
         let context = found
             .context
             .map(|c| {
@@ -177,8 +219,21 @@ impl<'a> Doc<'a> {
     pub fn finish_all(&self, mut found: Vec<Found>) -> Vec<Citation> {
         found.sort_by_key(|f| (f.span.start, f.span.end));
         found.dedup_by(|a, b| a.span == b.span);
-        found.into_iter().filter_map(|f| self.finish(f)).collect()
+        let mut place = Place::default();
+        found
+            .into_iter()
+            .filter_map(|f| self.finish_at(f, &mut place))
+            .collect()
     }
+}
+
+/// The last place [`Doc::line_col_after`] computed: 1-based line (0 before
+/// the first), byte offset and 1-based column.
+#[derive(Debug, Default, Clone, Copy)]
+struct Place {
+    line: usize,
+    offset: usize,
+    column: usize,
 }
 
 /// Whether a text has no white space but single spaces between words (most
@@ -365,4 +420,34 @@ pub fn extract_prepared<T: Send, E>(
             sink(batch, prepared, &dropped)
         },
     )
+}
+
+#[cfg(test)]
+mod place_tests {
+    use super::*;
+
+    #[test]
+    fn places_in_order_agree_with_line_col() {
+        let text = "a\u{e9}b\ncd\n\n\u{4f8b}\u{4f8b}x y z\nlast line é é é\n";
+        let doc = Doc::new("t", text);
+        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        let mut place = Place::default();
+        for &o in &offsets {
+            assert_eq!(
+                doc.line_col_after(&mut place, o),
+                doc.line_col(o),
+                "offset {o}"
+            );
+        }
+        // Out of order: starts again from the line's start.
+        assert_eq!(doc.line_col_after(&mut place, 1), doc.line_col(1));
+        let mut sparse = Place::default();
+        for &o in offsets.iter().step_by(3) {
+            assert_eq!(
+                doc.line_col_after(&mut sparse, o),
+                doc.line_col(o),
+                "offset {o}"
+            );
+        }
+    }
 }
