@@ -31,21 +31,13 @@
 //! `http://x.org/a` + `12. Smith` and `http://x.org` + blank line do not.
 
 use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
 
 /// How many line breaks one URL may be continued across.
 const MAX_JOINS: usize = 4;
 
-/// Starts of bare URLs: a scheme or `www.`, in any case (the regex the
-/// scanner below stands for, kept to test it against).
-#[cfg(test)]
-static START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:https?://|ftp://|www\.)").unwrap_or_else(|e| panic!("START regex: {e}"))
-});
-
-/// The starts of bare URLs in order, as [`START`] would find them: every
+/// The starts of bare URLs in order, as the regex
+/// `(?i)(?:https?://|ftp://|www\.)` would find them (the tests hold the two
+/// together): every
 /// `://` preceded by `http`, `https` or `ftp`, and every `.` preceded by
 /// `www`, in any case. Two byte searches instead of a regex, because text
 /// is scanned in short runs (one per note) where a regex search's set-up
@@ -333,6 +325,14 @@ fn has_file_extension(core: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::LazyLock;
+
+    use regex::Regex;
+
+    /// What [`url_starts`] stands for.
+    static START: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)(?:https?://|ftp://|www\.)").unwrap_or_else(|e| panic!("{e}"))
+    });
 
     #[test]
     fn url_starts_are_the_regex_matches() {
