@@ -160,6 +160,11 @@ fn last_date_with(
     let mut end = bytes.len();
     while let Some(year) = last_year_digits(&bytes[..end]) {
         end = year.start;
+        // A year inside a URL can only be part of a date inside the URL,
+        // which is never the publication date.
+        if in_url(context, &year) {
+            continue;
+        }
         let window = words_around(bytes, &year, 4, 5);
         let scanned = if fast {
             scan::around_year(bytes, &window, &year)
@@ -443,7 +448,10 @@ fn month_number(name: &str) -> Option<u8> {
 /// is ambiguous.
 fn from_match(m: &str) -> Option<CitedDate> {
     let bytes = m.as_bytes();
-    let mut runs: Vec<(u16, usize)> = Vec::with_capacity(4);
+    // (value, digits) of each digit run; a date has at most 7 (an ISO date
+    // with a time and an offset), more means it is not one.
+    let mut runs = [(0u16, 0usize); 8];
+    let mut count = 0;
     let mut month = None;
     let mut i = 0;
     while i < bytes.len() {
@@ -453,7 +461,8 @@ fn from_match(m: &str) -> Option<CitedDate> {
                 i += 1;
             }
             let value = m.get(start..i)?.parse().ok()?;
-            runs.push((value, i - start));
+            *runs.get_mut(count)? = (value, i - start);
+            count += 1;
         } else if bytes[i].is_ascii_alphabetic() {
             while i < bytes.len() && bytes[i].is_ascii_alphabetic() {
                 i += 1;
@@ -465,7 +474,8 @@ fn from_match(m: &str) -> Option<CitedDate> {
             i += 1;
         }
     }
-    let year = |v: u16| text_year(&v.to_string());
+    let runs = &runs[..count];
+    let year = |v: u16| i16::try_from(v).ok().filter(|y| (1000..=2100).contains(y));
     let small = |v: u16| u8::try_from(v).ok();
     if let Some(month) = month {
         // "5 May 2019", "May 5, 2019", "May 2019": the year is the last run.
