@@ -44,9 +44,15 @@ for layout in spaced packed; do
 done
 
 if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine --warmup 1 --runs 5 --export-markdown "$out/hyperfine.md" \
+    # lychee's packed layout is quadratic (minutes): only its spaced runs are repeated.
+    lychee_runs=()
+    if command -v lychee >/dev/null 2>&1; then
+        lychee_runs=("lychee --dump $out/spaced.md" "lychee --dump $out/spaced-2x.md")
+    fi
+    hyperfine -N --warmup 2 --runs "${RUNS:-15}" --export-markdown "$out/hyperfine.md" \
         "$bin extract --format json $out/spaced.md" \
         "$bin extract --format json $out/packed.md" \
         "$bin extract --format json $out/spaced-2x.md" \
-        "$bin extract --format json $out/packed-2x.md"
+        "$bin extract --format json $out/packed-2x.md" \
+        "${lychee_runs[@]}"
 fi
