@@ -158,6 +158,24 @@ fn torture_document_is_read_as_expected() {
 }
 
 #[test]
+fn a_block_the_planner_misses_is_walked_whole() {
+    // The planner takes `<span>x</span>` alone on a line for an HTML block
+    // (which would hide the fence); the parser sees a paragraph, then a
+    // fence that never closes: nothing after it is a citation.
+    let mut text =
+        String::from("Intro https://intro.org/\n\n<span>x</span>\n```\ncode https://code.org/\n\n");
+    for i in 0..300 {
+        text.push_str(&format!("[^{i}]: note https://n{i}.org/\n\n"));
+    }
+    assert_same_when_chunked(&text, Format::Markdown);
+    let urls: Vec<String> = whole(&text, Format::Markdown)
+        .into_iter()
+        .map(|c| c.url)
+        .collect();
+    assert_eq!(urls, ["https://intro.org/"]);
+}
+
+#[test]
 fn seed_converted_document_chunks_alike() {
     let seed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

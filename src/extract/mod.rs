@@ -398,10 +398,14 @@ pub fn extract_prepared<T: Send, E>(
                     // The planner cut inside a block the parser sees running
                     // on (its line scan is a heuristic): walk on with the
                     // next chunks.
+                    // The reach doubles each time, so a block that never
+                    // closes costs a few walks, not one per chunk left.
                     let mut last = i + 1;
+                    let mut step = 1;
                     let mut part = walk(chunks[i].start..chunks[last].end);
                     while part.open_at_end && last + 1 < chunks.len() {
-                        last += 1;
+                        step *= 2;
+                        last = (last + step).min(chunks.len() - 1);
                         part = walk(chunks[i].start..chunks[last].end);
                     }
                     merged_until = last + 1;
