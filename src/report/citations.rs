@@ -2,30 +2,21 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
 use crate::citation::Citation;
 
-#[derive(Serialize)]
-struct ExtractJson<'a> {
-    schema: &'static str,
-    citations: &'a [Citation],
-}
-
-/// Writes the `citecheck/1` JSON document of an `extract` run, streaming so
-/// that a report of 200,000 citations is never held in memory as one string.
+/// Writes the `citecheck/1` JSON document of an `extract` run: `schema` and
+/// `citations`, pretty-printed (two-space indent), the same bytes whatever
+/// way the citations arrive (see [`JsonStream`]).
 pub fn write_json(out: &mut dyn std::io::Write, citations: &[Citation]) -> std::io::Result<()> {
-    let doc = ExtractJson {
-        schema: super::SCHEMA,
-        citations,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    out.write_all(b"\n")
+    let mut json = JsonStream::begin(out)?;
+    json.write(out, citations)?;
+    json.finish(out)
 }
 
 /// Writes the `citecheck/1` JSON document of an `extract` run piece by
-/// piece, as citations come out of the extraction, byte for byte what
-/// [`write_json`] writes for all of them at once.
+/// piece, as citations come out of the extraction: byte for byte what
+/// serde_json's pretty printer writes for the whole document (tested), so
+/// that a report of 200,000 citations is never held in memory.
 #[derive(Debug, Default)]
 pub struct JsonStream {
     written: usize,
@@ -374,11 +365,27 @@ mod tests {
             "[^a]: A \"q\" note, 5 May 2019. https://a.org/x\n\n[^b]: B https://b.org/\\_y\n";
         let all = crate::extract::extract("d.md", text, Format::Markdown);
         assert_eq!(all.len(), 2);
-        let mut whole = Vec::new();
-        write_json(&mut whole, &all).unwrap_or_default();
+        // The reference: serde_json's pretty printer on the whole document.
+        #[derive(serde::Serialize)]
+        struct Doc<'a> {
+            schema: &'static str,
+            citations: &'a [Citation],
+        }
+        let serde = |citations: &[Citation]| {
+            let doc = Doc {
+                schema: crate::report::SCHEMA,
+                citations,
+            };
+            let mut v = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+            v.push(b'\n');
+            v
+        };
+        let whole = serde(&all);
         assert_eq!(stream(&[&all[..1], &[], &all[1..]]), whole);
-        let mut empty = Vec::new();
-        write_json(&mut empty, &[]).unwrap_or_default();
+        let mut written = Vec::new();
+        write_json(&mut written, &all).unwrap_or_default();
+        assert_eq!(written, whole);
+        let empty = serde(&[]);
         assert_eq!(stream(&[]), empty);
         assert_eq!(stream(&[&[]]), empty);
         let mut skipped = Vec::new();
