@@ -96,8 +96,17 @@ pub fn format_from_extension(path: &Path) -> Option<Format> {
 /// Whether a text has the layout of a PDF-to-Markdown conversion: at least
 /// two lines that open with a `<sup>N</sup>` note marker.
 pub fn looks_converted(text: &str) -> bool {
-    text.lines()
-        .filter(|l| crate::extract::converted::note_marker(l).is_some())
+    // A substring search for `<sup>` at line starts, not a walk over every
+    // line: this runs on the whole of every Markdown and text file.
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, b"<sup>")
+        .filter(|&at| at == 0 || bytes[at - 1] == b'\n')
+        .filter(|&at| {
+            let line = &text[at..];
+            let line = line.find('\n').map_or(line, |end| &line[..end]);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            crate::extract::converted::note_marker(line).is_some()
+        })
         .take(2)
         .count()
         >= 2

@@ -57,12 +57,18 @@ impl Labels {
 /// folded, runs of white space as one space, trimmed.
 pub fn label_key(label: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut byte = |b: u8| {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    };
+    // Most labels are ASCII words: hash their lowercase bytes directly.
+    if label.bytes().all(|b| b.is_ascii_graphic()) {
+        label.bytes().for_each(|b| byte(b.to_ascii_lowercase()));
+        return hash;
+    }
     let mut feed = |c: char| {
         let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
+        c.encode_utf8(&mut buf).bytes().for_each(&mut byte);
     };
     let mut first = true;
     for word in label.split_whitespace() {
@@ -130,11 +136,19 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
     let mut container = false;
     let mut region = 0;
     let mut pos = from;
-    for line in text.get(from..).unwrap_or("").split_inclusive('\n') {
+    let body = text.get(from..).unwrap_or("");
+    let mut lines = memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1);
+    let mut line_start = 0;
+    while line_start < body.len() {
+        let line_end = lines.next().unwrap_or(body.len());
+        let line = &body[line_start..line_end];
+        line_start = line_end;
         let start = pos;
         pos += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let blank = content.trim().is_empty();
+        let content = line
+            .strip_suffix('\n')
+            .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
+        let blank = content.bytes().all(|b| b.is_ascii_whitespace()) || content.trim().is_empty();
         let column0 = content
             .as_bytes()
             .first()
@@ -287,10 +301,16 @@ fn ends_block(line: &str) -> bool {
 /// The label of a `[label]: …` link definition line.
 fn link_definition_label(line: &str) -> Option<&str> {
     let rest = line.strip_prefix('[')?;
-    let close = rest.find("]:")?;
-    let label = &rest[..close];
-    (!label.trim().is_empty() && !label.starts_with('^') && !label.contains(['[', ']']))
-        .then_some(label)
+    let label = bracketed_label(rest)?;
+    (!label.trim().is_empty() && !label.starts_with('^') && !label.contains('[')).then_some(label)
+}
+
+/// The text before `]:` when the first `]` of `rest` opens `]:` (a label
+/// never holds a `]`, so a later `]:` could not end one). A byte search: this
+/// runs on every line of a large document.
+fn bracketed_label(rest: &str) -> Option<&str> {
+    let close = memchr::memchr(b']', rest.as_bytes())?;
+    (rest.as_bytes().get(close + 1) == Some(&b':')).then(|| &rest[..close])
 }
 
 /// Whether `pos` falls strictly inside one of the sorted regions; `cursor`
@@ -306,9 +326,8 @@ fn inside(regions: &[Range<usize>], cursor: &mut usize, pos: usize) -> bool {
 
 /// The label of a line that opens a footnote definition: `[^label]: …`.
 fn note_definition(line: &str) -> Option<&str> {
-    let rest = line.strip_prefix("[^")?;
-    let label = &rest[..rest.find("]:")?];
-    (!label.is_empty() && !label.contains(['[', ']', ' '])).then_some(label)
+    let label = bracketed_label(line.strip_prefix("[^")?)?;
+    (!label.is_empty() && !label.contains(['[', ' '])).then_some(label)
 }
 
 /// The block a line opens that may run across blank lines, if any. The
