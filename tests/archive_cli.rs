@@ -26,11 +26,7 @@ fn dry_run_lists_only_live_sources_once() {
         ),
     )
     .expect("write");
-    let out = Command::cargo_bin("citecheck")
-        .expect("binary")
-        .env("NO_COLOR", "1")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
+    let out = common::citecheck_cmd()
         .args([
             "archive",
             "--dry-run",
@@ -63,10 +59,7 @@ fn offline_submits_nothing_and_says_why() {
     let dir = tempfile::tempdir().expect("tempdir");
     let doc = dir.path().join("doc.md");
     std::fs::write(&doc, "<http://www.citecheck-offline-test.org/a>\n").expect("write");
-    let out = Command::cargo_bin("citecheck")
-        .expect("binary")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
+    let out = common::citecheck_cmd()
         .args([
             "archive",
             "--dry-run",

@@ -10,18 +10,7 @@ use assert_cmd::Command;
 use common::{Reply, Server};
 
 fn citecheck() -> Command {
-    let mut cmd = Command::cargo_bin("citecheck").unwrap();
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.env("NO_COLOR", "1");
+    let mut cmd = common::citecheck_cmd();
     // Never the real history store: one private file per test process.
     let store = std::env::temp_dir()
         .join(format!("citecheck-check-cli-{}", std::process::id()))

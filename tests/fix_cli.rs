@@ -105,16 +105,8 @@ fn world() -> World {
 
 impl World {
     fn fix(&self, extra: &[&str]) -> (i32, String, String) {
-        let mut cmd = Command::cargo_bin("citecheck").unwrap();
-        for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
-            cmd.env_remove(v);
-        }
-        for v in ["ALL_PROXY", "all_proxy", "CITECHECK_CACHE"] {
-            cmd.env_remove(v);
-        }
-        let out = cmd
+        let out = common::citecheck_cmd()
             .current_dir(self.dir.path())
-            .env("NO_COLOR", "1")
             .args(&self.args)
             .args(extra)
             .arg("seed.md")
@@ -209,12 +201,8 @@ fn seed_gets_archive_links_for_all_17_and_a_second_run_changes_nothing() {
 }
 
 fn citecheck(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("citecheck").unwrap();
-    for v in ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
-        cmd.env_remove(v);
-    }
-    cmd.env_remove("CITECHECK_CACHE");
-    cmd.current_dir(dir).env("NO_COLOR", "1");
+    let mut cmd = common::citecheck_cmd();
+    cmd.current_dir(dir);
     cmd
 }
 

@@ -43,19 +43,7 @@ const EXPECTED: [(&str, &str, &str, &str); 17] = [
 ];
 
 fn citecheck() -> Command {
-    let mut cmd = Command::cargo_bin("citecheck").unwrap();
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "CITECHECK_CACHE",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.env("NO_COLOR", "1");
+    let mut cmd = common::citecheck_cmd();
     cmd.args(["check", "--no-progress", "--no-cache", "--timeout", "2s"]);
     cmd
 }

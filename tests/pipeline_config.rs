@@ -19,20 +19,8 @@ fn world(r: &common::Req) -> Reply {
 }
 
 fn citecheck(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("citecheck").unwrap();
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ] {
-        cmd.env_remove(v);
-    }
-    cmd.env("NO_COLOR", "1")
-        .env_remove("CITECHECK_CACHE")
-        .current_dir(cwd);
+    let mut cmd = common::citecheck_cmd();
+    cmd.current_dir(cwd);
     cmd
 }
 

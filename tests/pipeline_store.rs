@@ -22,18 +22,8 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn cmd(&self, now: &str) -> Command {
-        let mut cmd = Command::cargo_bin("citecheck").unwrap();
-        for v in [
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-        ] {
-            cmd.env_remove(v);
-        }
-        cmd.env("NO_COLOR", "1").env_remove("CITECHECK_NOW");
+        let mut cmd = common::citecheck_cmd();
+        cmd.env_remove("CITECHECK_NOW");
         cmd.args([
             "check",
             "--no-progress",

@@ -148,7 +148,7 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
         let content = line
             .strip_suffix('\n')
             .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
-        let blank = content.bytes().all(|b| b.is_ascii_whitespace()) || content.trim().is_empty();
+        let blank = content.trim().is_empty();
         let column0 = content
             .as_bytes()
             .first()

@@ -407,3 +407,23 @@ pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// The citecheck binary as every command-line test runs it: no proxy
+/// inherited from the environment (tests talk only to their own servers),
+/// no history-store override, no colour.
+pub fn citecheck_cmd() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("citecheck").expect("the citecheck binary");
+    for v in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+        "CITECHECK_CACHE",
+    ] {
+        cmd.env_remove(v);
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
