@@ -1,6 +1,8 @@
 //! How a host's URLs share its slots: a URL waiting out a retry leaves its
-//! slot to the others, a 429 pause ends when the host answers normally, and
-//! a host that throttles everything stays paused.
+//! slot to the others, a 429 pause ends when the host answers normally, a
+//! host that throttles everything stays paused, a URL that timed out is tried
+//! again after the host's other URLs, and the per-URL deadline counts what
+//! the server makes us wait, not our own queue.
 
 mod common;
 
@@ -20,6 +22,8 @@ fn world(r: &Req) -> Reply {
         "/once" if r.nth == 1 => Reply::status(429).header("retry-after", "2"),
         "/limited/1" | "/limited/2" if r.nth == 1 => Reply::status(429).header("retry-after", "1"),
         "/slow" => page("Slow").delay(Duration::from_millis(150)),
+        "/hang" => page("Never").delay(Duration::from_secs(30)),
+        p if p.starts_with("/busy") => page("Busy").delay(Duration::from_millis(150)),
         _ => page("Fine"),
     }
 }
@@ -111,4 +115,74 @@ fn a_host_that_throttles_every_request_stays_paused() {
     assert_eq!(results.len(), 3);
     let at = started(&server, "/x");
     assert!(at >= Duration::from_millis(900), "/x at {at:?}");
+}
+
+/// A configuration where a hung request is given up after 300 ms and tried
+/// once more.
+fn hang_config(port: u16, deadline: Duration) -> CheckConfig {
+    CheckConfig {
+        timeout: Duration::from_millis(300),
+        deadline,
+        backoff: Duration::from_millis(20),
+        ..config(port, 1)
+    }
+}
+
+#[test]
+fn a_hung_url_is_tried_again_after_the_hosts_other_urls() {
+    let server = Server::start(world);
+    let p = server.port;
+    let results = run(
+        hang_config(p, Duration::from_secs(10)),
+        p,
+        &["/hang", "/busy/1", "/busy/2", "/busy/3", "/busy/4"],
+    );
+    let hang = &results[&format!("http://lane.test:{p}/hang")];
+    assert_eq!(hang.verdict, Verdict::Unreachable, "{hang:?}");
+    let tries = server.requests("lane.test", "/hang");
+    assert_eq!(tries.len(), 2);
+    // The retry was ready 300 ms in, while /busy/1 ran; it waited for the
+    // first try of every other URL instead of going next.
+    let retry = tries[1].at - server.log()[0].at;
+    for i in 1..=4 {
+        let path = format!("/busy/{i}");
+        let at = started(&server, &path);
+        assert!(
+            at < retry,
+            "{path} started at {at:?}, the retry at {retry:?}"
+        );
+    }
+    assert!(retry >= Duration::from_millis(850), "{retry:?}");
+}
+
+#[test]
+fn the_deadline_does_not_count_time_spent_in_our_own_queue() {
+    let server = Server::start(world);
+    let p = server.port;
+    // /hang's retry waits ~1.2 s for eight 150 ms URLs on the one slot; its
+    // own requests and back-off take ~0.6 s: within the 1 s deadline.
+    let busy: Vec<String> = (1..=8).map(|i| format!("/busy/{i}")).collect();
+    let mut paths = vec!["/hang"];
+    paths.extend(busy.iter().map(String::as_str));
+    let results = run(hang_config(p, Duration::from_secs(1)), p, &paths);
+    let hang = &results[&format!("http://lane.test:{p}/hang")];
+    assert_eq!(hang.verdict, Verdict::Unreachable, "{hang:?}");
+    assert!(!hang.reason.contains("deadline"), "{hang:?}");
+    assert_eq!(server.requests("lane.test", "/hang").len(), 2);
+}
+
+#[test]
+fn the_deadline_stops_a_url_whose_server_keeps_us_waiting() {
+    let server = Server::start(world);
+    let p = server.port;
+    // Five tries of 300 ms would take 1.5 s; the deadline ends it at 0.5 s.
+    let config = CheckConfig {
+        max_retries: 4,
+        ..hang_config(p, Duration::from_millis(500))
+    };
+    let results = run(config, p, &["/hang"]);
+    let hang = &results[&format!("http://lane.test:{p}/hang")];
+    assert_eq!(hang.verdict, Verdict::Unreachable, "{hang:?}");
+    assert!(hang.reason.contains("500ms deadline"), "{hang:?}");
+    assert!(server.requests("lane.test", "/hang").len() <= 2);
 }

@@ -52,7 +52,7 @@ for n in $SIZES; do
         measure "lychee-$n" "$n" "" "${lychee_cmd[@]}"
     fi
     if command -v hyperfine >/dev/null 2>&1; then
-        hyperfine --runs 3 --prepare "curl -fsS -H 'Host: bench-admin' http://127.0.0.1:$port/reset" \
+        hyperfine -i --runs 3 --prepare "curl -fsS -H 'Host: bench-admin' http://127.0.0.1:$port/reset" \
             --export-markdown "$out/hyperfine-$n.md" "${cite[*]}" || true
     fi
 done

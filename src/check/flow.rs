@@ -133,6 +133,11 @@ pub fn precheck(config: &CheckConfig, url: &str) -> Result<String, CheckResult> 
 
 /// Checks one URL within the per-URL deadline; its first request uses
 /// `slot` when given (a slot of the URL's host reserved by the caller).
+///
+/// The deadline bounds what servers make us wait: requests, redirects,
+/// retries and their back-off. Time spent waiting for our own limits (a host
+/// slot, the interval, a global slot, a deferred retry) extends it, so a URL
+/// of a busy host is not given up while it stands in our queue.
 pub async fn check(ctx: &Ctx, url: &str, slot: Option<HostSlot>) -> CheckResult {
     if let Err(result) = precheck(&ctx.config, url) {
         return result;
@@ -140,13 +145,83 @@ pub async fn check(ctx: &Ctx, url: &str, slot: Option<HostSlot>) -> CheckResult 
     let Ok(parsed) = Url::parse(url) else {
         return CheckResult::plain(Verdict::Invalid, "not a URL");
     };
-    let mut slot = slot;
-    match tokio::time::timeout(ctx.config.deadline, judge(ctx, &parsed, &mut slot)).await {
-        Ok(result) => result,
-        Err(_) => CheckResult::plain(
-            Verdict::Unreachable,
-            format!("no answer within the {:?} deadline", ctx.config.deadline),
-        ),
+    let queued = Queued::default();
+    let mut job = Job {
+        slot,
+        queued: Some(&queued),
+    };
+    let start = tokio::time::Instant::now();
+    let due = || start + ctx.config.deadline + queued.total();
+    let work = judge(ctx, &parsed, &mut job);
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            result = &mut work => return result,
+            () = tokio::time::sleep_until(due()) => {
+                if due() <= tokio::time::Instant::now() {
+                    return CheckResult::plain(
+                        Verdict::Unreachable,
+                        format!("no answer within the {:?} deadline", ctx.config.deadline),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// What the requests of one URL's check share.
+pub struct Job<'a> {
+    /// A slot of the URL's host reserved for its first request.
+    slot: Option<HostSlot>,
+    /// The URL's own check: its queueing time is kept (for the deadline) and
+    /// its retries after a timeout wait for the host's first tries. `None`
+    /// for requests made on behalf of several URLs (probes).
+    queued: Option<&'a Queued>,
+}
+
+impl Job<'_> {
+    /// A job for requests no single URL owns (probes of a site).
+    pub fn shared() -> Job<'static> {
+        Job {
+            slot: None,
+            queued: None,
+        }
+    }
+}
+
+/// The time a check has spent waiting for our own limits, including a wait
+/// going on now.
+#[derive(Default)]
+pub struct Queued {
+    state: std::sync::Mutex<QueueState>,
+}
+
+#[derive(Default)]
+struct QueueState {
+    total: std::time::Duration,
+    since: Option<tokio::time::Instant>,
+}
+
+impl Queued {
+    fn state(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `wait`, counting its time as queueing.
+    async fn during<T>(&self, wait: impl std::future::Future<Output = T>) -> T {
+        self.state().since = Some(tokio::time::Instant::now());
+        let out = wait.await;
+        let mut s = self.state();
+        if let Some(since) = s.since.take() {
+            s.total += since.elapsed();
+        }
+        out
+    }
+
+    /// Queueing time so far.
+    pub fn total(&self) -> std::time::Duration {
+        let s = self.state();
+        s.total + s.since.map_or(std::time::Duration::ZERO, |t| t.elapsed())
     }
 }
 
@@ -173,16 +248,16 @@ pub struct Chain {
     pub tries: u32,
 }
 
-async fn judge(ctx: &Ctx, url: &Url, slot: &mut Option<HostSlot>) -> CheckResult {
+async fn judge(ctx: &Ctx, url: &Url, job: &mut Job<'_>) -> CheckResult {
     if head_is_cheap(url) {
-        let chain = follow(ctx, url, Method::HEAD, slot).await;
+        let chain = follow(ctx, url, Method::HEAD, job).await;
         if let End::Answer(a) = &chain.end {
             if classify::status_class(a.status) == StatusClass::Ok && !a.html {
                 return decide(ctx, url, chain).await;
             }
         }
     }
-    let chain = follow(ctx, url, Method::GET, slot).await;
+    let chain = follow(ctx, url, Method::GET, job).await;
     decide(ctx, url, chain).await
 }
 
@@ -200,8 +275,8 @@ fn head_is_cheap(url: &Url) -> bool {
 }
 
 /// Follows redirects from `start` with `method`, each hop a scheduled request
-/// (the first one with `slot`, if the caller reserved one).
-pub async fn follow(ctx: &Ctx, start: &Url, method: Method, slot: &mut Option<HostSlot>) -> Chain {
+/// (the first one with the job's reserved slot, if any).
+pub async fn follow(ctx: &Ctx, start: &Url, method: Method, job: &mut Job<'_>) -> Chain {
     let origin = start.host_str().unwrap_or("").to_string();
     let mut hops = Vec::new();
     let mut seen = HashSet::new();
@@ -209,7 +284,7 @@ pub async fn follow(ctx: &Ctx, start: &Url, method: Method, slot: &mut Option<Ho
     loop {
         seen.insert(current.as_str().to_string());
         let same_host = current.host_str() == Some(origin.as_str());
-        let (result, tries) = fetch(ctx, &current, method.clone(), same_host, slot).await;
+        let (result, tries) = fetch(ctx, &current, method.clone(), same_host, job).await;
         let answer = match result {
             Ok(a) => a,
             Err(f) => return chain(hops, current, End::Failed(f), tries),
@@ -268,14 +343,18 @@ async fn fetch(
     url: &Url,
     method: Method,
     same_host: bool,
-    slot: &mut Option<HostSlot>,
+    job: &mut Job<'_>,
 ) -> (Result<Answer, Failure>, u32) {
     let host = url.host_str().unwrap_or("").to_string();
     let cfg = &ctx.config;
     let mut tries = 0;
     loop {
         tries += 1;
-        let permit = ctx.scheduler.acquire_with(&host, slot.take()).await;
+        let acquire = ctx.scheduler.acquire_with(&host, job.slot.take());
+        let permit = match job.queued {
+            Some(queued) => queued.during(acquire).await,
+            None => acquire.await,
+        };
         let started = tokio::time::Instant::now();
         let mut headers = http::headers_for(&ctx.headers, same_host);
         for (name, value) in ctx.host_headers.get(&host).into_iter().flatten() {
@@ -314,8 +393,12 @@ async fn fetch(
             Err(f) if f.is_transient() && retries_left => backoff_until(),
             _ => return (result, tries),
         };
+        let hung = matches!(result, Err(Failure::Timeout));
         drop(permit);
         tokio::time::sleep_until(until).await;
+        if let (true, Some(queued)) = (hung, job.queued) {
+            queued.during(ctx.scheduler.after_first_tries(&host)).await;
+        }
     }
 }
 

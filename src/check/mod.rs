@@ -225,6 +225,7 @@ impl Lane {
         for url in urls {
             let cap = lane.cap();
             let slot = lane.ctx.scheduler.reserve(&lane.host, cap).await;
+            lane.ctx.scheduler.started_one(&lane.host);
             let lane = Arc::clone(&lane);
             running.spawn(async move {
                 let result = flow::check(&lane.ctx, &url, Some(slot)).await;

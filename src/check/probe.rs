@@ -17,7 +17,7 @@ use reqwest::Method;
 use tokio::sync::OnceCell;
 use url::Url;
 
-use super::flow::{follow, Ctx, End};
+use super::flow::{follow, Ctx, End, Job};
 use super::http::Answer;
 use crate::classify::{self, StatusClass};
 
@@ -52,7 +52,7 @@ impl Probes {
             let dest = root
                 .get_or_init(|| async {
                     let home = Url::parse(&format!("{origin}/")).ok()?;
-                    let chain = follow(ctx, &home, Method::GET, &mut None).await;
+                    let chain = follow(ctx, &home, Method::GET, &mut Job::shared()).await;
                     match chain.end {
                         End::Answer(a) if classify::status_class(a.status) == StatusClass::Ok => {
                             Some(chain.last)
@@ -93,7 +93,7 @@ impl Probes {
         let slot = cell(&self.siblings, dir);
         let probe = slot
             .get_or_init(|| async {
-                let chain = follow(ctx, &probe_url, Method::GET, &mut None).await;
+                let chain = follow(ctx, &probe_url, Method::GET, &mut Job::shared()).await;
                 let End::Answer(a) = chain.end else {
                     return None;
                 };

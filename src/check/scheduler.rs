@@ -22,6 +22,14 @@
 //! a connection kept open, and a host with little work gains nothing from
 //! many of them.
 //!
+//! A URL whose request timed out is tried again only once every other URL of
+//! its host has had its first try ([`Scheduler::after_first_tries`]). A
+//! timeout is the one failure that costs a whole `--timeout`, and it shows
+//! only when it happens: a hung URL met late in a host's queue, retried at
+//! once, ends the run a few timeouts after everything else is done. Trying
+//! every URL once first finds the hung ones as early as they can be found,
+//! and their retries then run side by side instead of one after another.
+//!
 //! A 429 (or any `Retry-After`) pauses the whole host: that is what a server
 //! that limits its clients asks for. But some servers throttle one resource,
 //! not the client, and a pause of every request for each such answer would
@@ -79,6 +87,10 @@ struct Host {
     lifted: Notify,
     /// URLs of this host not yet judged (the global priority).
     backlog: AtomicUsize,
+    /// URLs of this host whose first request has not started yet.
+    unstarted: AtomicUsize,
+    /// Wakes the retries waiting for `unstarted` to reach zero.
+    all_started: Notify,
 }
 
 struct Timing {
@@ -162,14 +174,46 @@ impl Scheduler {
                 }),
                 lifted: Notify::new(),
                 backlog: AtomicUsize::new(0),
+                unstarted: AtomicUsize::new(0),
+                all_started: Notify::new(),
             })
         });
         Arc::clone(host)
     }
 
-    /// Notes that `n` more URLs of `host` wait to be checked.
+    /// Notes that `n` more URLs of `host` wait to be checked (and to be
+    /// started: see [`Scheduler::started_one`]).
     pub fn add_backlog(&self, host: &str, n: usize) {
-        self.host(host).backlog.fetch_add(n, Ordering::Relaxed);
+        let h = self.host(host);
+        h.backlog.fetch_add(n, Ordering::Relaxed);
+        h.unstarted.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Notes that one URL of `host` has got the slot for its first request.
+    pub fn started_one(&self, host: &str) {
+        let h = self.host(host);
+        let before = h
+            .unstarted
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1));
+        if before == Ok(1) {
+            h.all_started.notify_waiters();
+        }
+    }
+
+    /// Waits until every URL of `host` has started its first request (at
+    /// once for a host no URL list was given for).
+    pub async fn after_first_tries(&self, host: &str) {
+        let h = self.host(host);
+        loop {
+            let started = h.all_started.notified();
+            tokio::pin!(started);
+            // Registered before the count is read, so the last start is not missed.
+            started.as_mut().enable();
+            if h.unstarted.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            started.await;
+        }
     }
 
     /// Notes that one URL of `host` is judged.
