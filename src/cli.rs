@@ -231,7 +231,8 @@ pub struct PipelineArgs {
     /// Time allowed for one request (500ms, 20s, 1m) [default: 20s].
     #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
     pub timeout: Option<std::time::Duration>,
-    /// Total time allowed for one URL, retries and redirects included [default: 90s].
+    /// Total time allowed for one URL, retries and redirects included, not counting
+    /// time spent waiting for our own limits [default: 90s].
     #[arg(long, value_name = "DURATION", value_parser = citecheck::check::parse_duration, help_heading = "Checking")]
     pub deadline: Option<std::time::Duration>,
     /// Further tries after a transient failure (timeout, reset, 5xx, 429) [default: 2].
