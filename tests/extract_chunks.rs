@@ -294,8 +294,8 @@ fn streamed_json_of_a_chunked_document_is_the_whole_report() {
                 threads: 2,
                 chunk_bytes,
             },
-            Encoded::new,
-            |_, encoded, dropped| json.write_encoded(&mut out, &encoded?, dropped),
+            |batch| Encoded::new(&batch),
+            |encoded, dropped| json.write_encoded(&mut out, &encoded?, dropped),
         );
         assert!(r.is_ok());
         json.finish(&mut out).unwrap_or_default();

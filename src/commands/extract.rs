@@ -32,8 +32,8 @@ pub fn run(args: ExtractArgs) -> Result<Exit> {
                         &doc.text,
                         doc.format,
                         split,
-                        Encoded::new,
-                        |_, encoded, dropped| json.write_encoded(w, &encoded?, dropped),
+                        |batch| Encoded::new(&batch),
+                        |encoded, dropped| json.write_encoded(w, &encoded?, dropped),
                     )?;
                 }
                 json.finish(w)

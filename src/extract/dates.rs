@@ -265,7 +265,7 @@ fn in_url(context: &str, m: &Range<usize>) -> bool {
         .rposition(|b| b.is_ascii_whitespace())
         .map_or(0, |i| i + 1);
     let word = context.get(start..m.start).unwrap_or("");
-    word.contains("://")
+    word.as_bytes().windows(3).any(|w| w == b"://")
         || word
             .get(..4)
             .is_some_and(|w| w.eq_ignore_ascii_case("www."))
@@ -273,27 +273,44 @@ fn in_url(context: &str, m: &Range<usize>) -> bool {
 
 /// Whether a text may hold an access keyword: most notes hold none, and
 /// then the slower [`ACCESS`] regex (case-insensitive, with many
-/// alternatives) need not run. One pass over the bytes, looking for a piece
-/// of every English keyword in any case, and for `访问` or `日期`, which
+/// alternatives) need not run. Looks for a piece of every English keyword in
+/// any case (`ccess` stands for "access"), and for `访问` or `日期`, which
 /// every Chinese one holds.
 fn may_have_access_word(text: &str) -> bool {
+    // The bytes a piece can start with, in either case: one table look-up
+    // per byte, and the pieces compared only where one may start.
+    const START: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut i = 0;
+        let starts = *b"cCrRvVdD";
+        while i < starts.len() {
+            t[starts[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
     let bytes = text.as_bytes();
     let at = |i: usize, piece: &[u8]| {
         bytes
             .get(i..i + piece.len())
             .is_some_and(|s| s.eq_ignore_ascii_case(piece))
     };
-    for (i, &b) in bytes.iter().enumerate() {
-        let hit = match b | 0x20 {
+    let mut i = 0;
+    while let Some(off) = bytes
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| START[usize::from(b)]))
+    {
+        i += off;
+        let hit = match bytes[i] | 0x20 {
             b'c' => at(i, b"ccess") || at(i, b"consult"),
             b'r' => at(i, b"retriev"),
             b'v' => at(i, b"viewed") || at(i, b"visited"),
-            b'd' => at(i, b"download"),
-            _ => false,
+            _ => at(i, b"download"),
         };
         if hit {
             return true;
         }
+        i += 1;
     }
     !text.is_ascii() && (text.contains("访问") || text.contains("日期"))
 }

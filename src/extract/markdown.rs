@@ -191,10 +191,11 @@ fn tidy(context: &str) -> String {
         }
         out.push_str(word);
     }
-    out.trim_start_matches("^[")
-        .trim_end_matches(']')
-        .trim()
-        .to_string()
+    let kept = out.trim_start_matches("^[").trim_end_matches(']').trim();
+    if kept.len() == out.len() {
+        return out;
+    }
+    kept.to_string()
 }
 
 /// Pandoc `^[…]` inline notes: bracket-balanced, never across a blank line.

@@ -217,13 +217,19 @@ impl<'a> Doc<'a> {
     /// Finishes every found URL, in document order, dropping exact duplicates
     /// (the same span reported twice).
     pub fn finish_all(&self, mut found: Vec<Found>) -> Vec<Citation> {
-        found.sort_by_key(|f| (f.span.start, f.span.end));
+        // Most parsers report in order; checking is cheaper than moving.
+        if !found.is_sorted_by_key(|f| (f.span.start, f.span.end)) {
+            found.sort_by_key(|f| (f.span.start, f.span.end));
+        }
         found.dedup_by(|a, b| a.span == b.span);
         let mut place = Place::default();
-        found
-            .into_iter()
-            .filter_map(|f| self.finish_at(f, &mut place))
-            .collect()
+        let mut out = Vec::with_capacity(found.len());
+        out.extend(
+            found
+                .into_iter()
+                .filter_map(|f| self.finish_at(f, &mut place)),
+        );
+        out
     }
 }
 
@@ -237,14 +243,23 @@ struct Place {
 }
 
 /// Whether a text has no white space but single spaces between words (most
-/// notes' text, already folded by its parser).
+/// notes' text, already folded by its parser), so [`normalise_space`] would
+/// return it unchanged. Any control byte or non-ASCII byte answers "no": the
+/// caller then folds the text, which is right in every case.
 fn is_normal_space(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let edges = bytes.first().is_none_or(|b| *b != b' ') && bytes.last().is_none_or(|b| *b != b' ');
-    edges
-        && s.is_ascii()
-        && !bytes.windows(2).any(|w| w == b"  ")
-        && !bytes.iter().any(|b| b.is_ascii_whitespace() && *b != b' ')
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    for &b in bytes {
+        let space = b == b' ';
+        if (space && prev_space) || !(0x20..0x7f).contains(&b) {
+            return false;
+        }
+        prev_space = space;
+    }
+    true
 }
 
 /// Collapses runs of white space into one space and trims.
@@ -308,8 +323,8 @@ pub fn extract_each<E>(
         text,
         format,
         split,
-        |_| (),
-        |mut batch, (), dropped| {
+        |batch| batch,
+        |mut batch, dropped| {
             for &i in dropped.iter().rev() {
                 if i < batch.len() {
                     batch.remove(i);
@@ -320,18 +335,20 @@ pub fn extract_each<E>(
     )
 }
 
-/// Like [`extract_each`], and `prepare` runs on each batch on the thread
-/// that extracted it (to encode a report in parallel, say). `sink` gets each
-/// batch, what `prepare` made of it, and the sorted indices of citations it
-/// must leave out: link definitions whose label an earlier chunk defined
-/// (the first definition of a label is the one that counts).
+/// Like [`extract_each`], but each batch goes through `prepare` on the thread
+/// that extracted it (to encode a report in parallel, say; the batch is
+/// dropped there too, not on the thread that writes). `sink` gets, in
+/// document order, what `prepare` made of each batch and the sorted indices
+/// of the batch's citations it must leave out: link definitions whose label
+/// an earlier chunk defined (the first definition of a label is the one that
+/// counts).
 pub fn extract_prepared<T: Send, E>(
     source: &str,
     text: &str,
     format: Format,
     split: Split,
-    prepare: impl Fn(&[Citation]) -> T + Sync,
-    mut sink: impl FnMut(Vec<Citation>, T, &[usize]) -> Result<(), E>,
+    prepare: impl Fn(Vec<Citation>) -> T + Sync,
+    mut sink: impl FnMut(T, &[usize]) -> Result<(), E>,
 ) -> Result<(), E> {
     let mut doc = Doc::new(source, text);
     doc.latex = matches!(format, Format::Bibtex | Format::Latex);
@@ -362,14 +379,20 @@ pub fn extract_prepared<T: Send, E>(
             Format::Wikitext => wikitext::extract(&doc),
         };
         let batch = ignored.apply(doc.finish_all(found));
-        let prepared = prepare(&batch);
-        return sink(batch, prepared, &[]);
+        return sink(prepare(batch), &[]);
     };
     let walk = |range: Range<usize>| markdown::extract_chunk(text, range, &notes, Some(&labels));
     let finish = |part: markdown::ChunkFound| {
         let batch = ignored.apply(doc.finish_all(part.found));
-        let prepared = prepare(&batch);
-        (batch, prepared)
+        // Reference definitions, by position and label: a label an earlier
+        // chunk defined is left out (decided in order, by the sink side).
+        let definitions: Vec<(usize, u64)> = batch
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == CitationKind::Reference)
+            .map(|(i, c)| (i, chunk::label_key(c.footnote.as_deref().unwrap_or(""))))
+            .collect();
+        (prepare(batch), definitions)
     };
     // A label defined twice keeps its first definition, across chunks too.
     let mut defined = std::collections::HashSet::new();
@@ -389,7 +412,7 @@ pub fn extract_prepared<T: Send, E>(
             if i < merged_until {
                 return Ok(());
             }
-            let (batch, prepared) = match done {
+            let (prepared, definitions) = match done {
                 Some(done) => {
                     merged_until = i + 1;
                     done
@@ -412,16 +435,12 @@ pub fn extract_prepared<T: Send, E>(
                     finish(part)
                 }
             };
-            let dropped: Vec<usize> = batch
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| {
-                    c.kind == CitationKind::Reference
-                        && !defined.insert(chunk::label_key(c.footnote.as_deref().unwrap_or("")))
-                })
+            let dropped: Vec<usize> = definitions
+                .into_iter()
+                .filter(|&(_, key)| !defined.insert(key))
                 .map(|(i, _)| i)
                 .collect();
-            sink(batch, prepared, &dropped)
+            sink(prepared, &dropped)
         },
     )
 }
@@ -429,6 +448,36 @@ pub fn extract_prepared<T: Send, E>(
 #[cfg(test)]
 mod place_tests {
     use super::*;
+
+    #[test]
+    fn normal_space_agrees_with_normalise_space() {
+        let cases = [
+            "",
+            "a",
+            "a b",
+            "a  b",
+            " a",
+            "a ",
+            "a\tb",
+            "a\nb",
+            "a\u{b}b",
+            "a\u{1}b",
+            "caf\u{e9} b",
+            "a\u{a0}b",
+            "a\u{3000}b",
+            "x. y, z",
+        ];
+        for s in cases {
+            if is_normal_space(s) {
+                assert_eq!(normalise_space(s), s, "{s:?}");
+            }
+        }
+        assert!(is_normal_space(
+            "A. Author, \"Title\", 5 May 2019. https://a.org/x"
+        ));
+        assert!(!is_normal_space("a  b"));
+        assert!(!is_normal_space("a\u{b}b"));
+    }
 
     #[test]
     fn places_in_order_agree_with_line_col() {

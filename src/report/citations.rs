@@ -61,7 +61,6 @@ impl Encoded {
 /// and this is several times faster than going through serde; the test
 /// `hand_encoding_is_serde_json_pretty` holds the two to the same bytes.
 fn encode_citation(out: &mut Vec<u8>, c: &Citation) {
-    use std::io::Write as _;
     let field = |out: &mut Vec<u8>, name: &str| {
         out.extend_from_slice(b"\n      \"");
         out.extend_from_slice(name.as_bytes());
@@ -76,10 +75,10 @@ fn encode_citation(out: &mut Vec<u8>, c: &Citation) {
     json_string(out, &c.source);
     out.push(b',');
     field(out, "line");
-    let _ = write!(out, "{}", c.line); // writing to a Vec cannot fail
+    push_decimal(out, c.line);
     out.push(b',');
     field(out, "column");
-    let _ = write!(out, "{}", c.column);
+    push_decimal(out, c.column);
     out.push(b',');
     field(out, "footnote");
     opt(out, c.footnote.as_deref());
@@ -112,7 +111,17 @@ fn encode_citation(out: &mut Vec<u8>, c: &Citation) {
     match c.cited {
         // Digits and dashes only: nothing to escape.
         Some(d) => {
-            let _ = write!(out, "\"{d}\"");
+            out.push(b'"');
+            push_padded(out, usize::try_from(d.year).unwrap_or(0), 4);
+            if let Some(m) = d.month {
+                out.push(b'-');
+                push_padded(out, usize::from(m), 2);
+                if let Some(day) = d.day {
+                    out.push(b'-');
+                    push_padded(out, usize::from(day), 2);
+                }
+            }
+            out.push(b'"');
         }
         None => out.extend_from_slice(b"null"),
     }
@@ -123,6 +132,27 @@ fn encode_citation(out: &mut Vec<u8>, c: &Citation) {
     field(out, "known_archive");
     opt(out, c.archived.as_deref());
     out.extend_from_slice(b"\n    }");
+}
+
+/// A number in decimal (the formatting machinery costs more than the digits).
+fn push_decimal(out: &mut Vec<u8>, n: usize) {
+    push_padded(out, n, 1);
+}
+
+/// A number in decimal, zero-padded to `width` digits.
+fn push_padded(out: &mut Vec<u8>, mut n: usize, width: usize) {
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len().saturating_sub(width));
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// A JSON string as serde_json writes it: `"` and `\\` escaped, control
@@ -320,7 +350,7 @@ fn loc(c: &Citation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Format;
+    use crate::{CitedDate, Format};
 
     fn stream(batches: &[&[Citation]]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -349,7 +379,39 @@ mod tests {
         c.footnote = Some(odd.clone());
         c.url = odd;
         c.repairs = vec!["a", "b\"c"];
-        all.push(c);
+        all.push(c.clone());
+        // Numbers and dates written by hand, at their edges.
+        let dates = [
+            CitedDate {
+                year: 987,
+                month: None,
+                day: None,
+            },
+            CitedDate {
+                year: 2019,
+                month: Some(1),
+                day: None,
+            },
+            CitedDate {
+                year: 2019,
+                month: Some(12),
+                day: Some(9),
+            },
+            CitedDate {
+                year: 2019,
+                month: Some(10),
+                day: Some(31),
+            },
+        ];
+        for (i, n) in [0usize, 1, 9, 10, 99, 100, 123_456_789, usize::MAX]
+            .into_iter()
+            .enumerate()
+        {
+            c.line = n;
+            c.column = usize::MAX - n;
+            c.cited = dates.get(i % 5).copied();
+            all.push(c.clone());
+        }
         for c in &all {
             let mut mine = Vec::new();
             encode_citation(&mut mine, c);

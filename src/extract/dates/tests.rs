@@ -326,3 +326,50 @@ fn the_scanner_agrees_with_the_regex() {
     }
     assert!(dated > 2_000, "only {dated} notes had a date");
 }
+
+#[test]
+fn the_access_prefilter_passes_every_text_the_keyword_regex_matches() {
+    let phrases = [
+        "Accessed",
+        "ACCESSED ON",
+        "last accessed",
+        "Retrieved",
+        "retrieved on",
+        "Viewed",
+        "visited",
+        "Consulted",
+        "downloaded",
+        "access date",
+        "Access on",
+        "accessed date",
+        "date of access",
+        "Date accessed",
+        "访问日期",
+        "访问时间",
+        "访问于",
+        "检索日期",
+        "引用日期",
+        "浏览日期",
+        "获取日期",
+        "查看日期",
+        "最后访问",
+    ];
+    for phrase in phrases {
+        for text in [
+            format!("{phrase} 5 May 2019"),
+            format!("A. Author, \"Title\" ({phrase}: 2019-05-05). https://a.org/x"),
+            format!("{} {phrase}", "x".repeat(70)),
+        ] {
+            assert!(ACCESS.is_match(&text), "{text}");
+            assert!(may_have_access_word(&text), "{text}");
+        }
+    }
+    for text in [
+        "A. Author, \"Title\", 5 May 2019. https://citecheck.org/a",
+        "",
+        "acces",
+        "日",
+    ] {
+        assert!(!may_have_access_word(text), "{text}");
+    }
+}
