@@ -301,11 +301,14 @@ fn may_have_access_word(text: &str) -> bool {
         .and_then(|rest| rest.iter().position(|&b| START[usize::from(b)]))
     {
         i += off;
-        let hit = match bytes[i] | 0x20 {
-            b'c' => at(i, b"ccess") || at(i, b"consult"),
-            b'r' => at(i, b"retriev"),
-            b'v' => at(i, b"viewed") || at(i, b"visited"),
-            _ => at(i, b"download"),
+        let next = bytes.get(i + 1).map_or(0, |b| b | 0x20);
+        let hit = match (bytes[i] | 0x20, next) {
+            (b'c', b'c') => at(i, b"ccess"),
+            (b'c', b'o') => at(i, b"consult"),
+            (b'r', b'e') => at(i, b"retriev"),
+            (b'v', b'i') => at(i, b"viewed") || at(i, b"visited"),
+            (b'd', b'o') => at(i, b"download"),
+            _ => false,
         };
         if hit {
             return true;

@@ -180,16 +180,27 @@ fn walk_notes(text: &str, mut notes: Vec<Note>, labels: Option<&Labels>) -> (Vec
 /// taken out of a note's text ("2001. <url>." reads "2001.").
 fn tidy(context: &str) -> String {
     let mut out = String::with_capacity(context.len());
-    for word in context.split_whitespace() {
-        if word.chars().all(|c| matches!(c, '.' | ',' | ';' | ':'))
+    let mut push = |word: &str| {
+        if word.bytes().all(|b| matches!(b, b'.' | b',' | b';' | b':'))
             && out.ends_with(['.', ',', ';', ':'])
         {
-            continue;
+            return;
         }
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
+    };
+    if context.is_ascii() {
+        // The same words `split_whitespace` gives, without decoding characters.
+        context
+            .as_bytes()
+            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
+            .filter(|w| !w.is_empty())
+            .filter_map(|w| std::str::from_utf8(w).ok())
+            .for_each(&mut push);
+    } else {
+        context.split_whitespace().for_each(&mut push);
     }
     let kept = out.trim_start_matches("^[").trim_end_matches(']').trim();
     if kept.len() == out.len() {
@@ -674,6 +685,48 @@ fn destination(src: &str, start: usize) -> Range<usize> {
 mod tests {
     use crate::extract::extract;
     use crate::Format;
+
+    /// `tidy` as first written: every text through `split_whitespace`.
+    fn tidy_reference(context: &str) -> String {
+        let mut out = String::new();
+        for word in context.split_whitespace() {
+            if word.chars().all(|c| matches!(c, '.' | ',' | ';' | ':'))
+                && out.ends_with(['.', ',', ';', ':'])
+            {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out.trim_start_matches("^[")
+            .trim_end_matches(']')
+            .trim()
+            .to_string()
+    }
+
+    #[test]
+    fn tidy_agrees_with_its_reference_on_every_kind_of_space() {
+        let pieces = [
+            "a", "Title", ".", ",", ";:", " ", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{1c}",
+            "\u{85}", "\u{a0}", "\u{3000}", "é", "^[", "]", "2001.", "x.",
+        ];
+        let mut seed = 7u64;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 9) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            assert_eq!(super::tidy(&text), tidy_reference(&text), "{text:?}");
+        }
+    }
 
     fn cites(text: &str) -> Vec<(usize, Option<String>, &'static str, String)> {
         extract("t.md", text, Format::Markdown)
