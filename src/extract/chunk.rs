@@ -111,40 +111,114 @@ pub struct Plan {
 
 /// Cuts `text[from..]` into chunks of about `target` bytes (the last may be
 /// shorter, a chunk longer when no cut is allowed). `avoid` holds sorted
-/// regions no cut may fall inside.
+/// regions no cut may fall inside. [`Planner`] does the work, one chunk at a
+/// time.
+pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> Plan {
+    let mut planner = Planner::new(text, from, avoid, target);
+    let chunks = std::iter::from_fn(|| planner.next_chunk()).collect();
+    Plan {
+        chunks,
+        labels: planner.labels(),
+    }
+}
+
+/// The line scan behind [`plan`], handing out each chunk as soon as it is
+/// cut, so that chunks can be parsed while the rest is still being cut.
 ///
-/// The same line scan collects the link and footnote labels the document
+/// The same scan collects the link and footnote labels the document
 /// defines. A footnote definition interrupts a paragraph; a link definition
 /// does not, so `[x]: …` counts only where a block starts (after a blank
 /// line, a heading, a rule or another definition, or behind a quote or list
 /// marker): a line that merely looks like one inside a paragraph is text,
 /// as it is to the parser.
-pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> Plan {
-    let target = target.max(1);
-    let mut cuts = vec![from];
-    let mut labels = Labels::default();
-    let mut open: Option<Open> = None;
-    let mut prev_blank = true;
-    // The previous line was a one-line footnote definition that itself
-    // started a block (after a blank line, or after another such line).
-    let mut prev_note_chain = false;
-    // A paragraph runs on from the previous line (a link definition cannot
-    // interrupt it; a line that looks like one is its text).
-    let mut para_open = false;
-    // Inside a footnote definition or list item, whose indented lines are
-    // its paragraphs rather than code.
-    let mut container = false;
-    let mut region = 0;
-    let mut pos = from;
-    let body = text.get(from..).unwrap_or("");
-    let mut lines = memchr::memchr_iter(b'\n', body.as_bytes()).map(|i| i + 1);
-    let mut line_start = 0;
-    while line_start < body.len() {
-        let line_end = lines.next().unwrap_or(body.len());
-        let line = &body[line_start..line_end];
-        line_start = line_end;
-        let start = pos;
-        pos += line.len();
+pub struct Planner<'a> {
+    text: &'a str,
+    avoid: &'a [Range<usize>],
+    target: usize,
+    /// Where the scan started; line ends are found relative to it.
+    base: usize,
+    line_ends: memchr::Memchr<'a>,
+    /// Where the next line starts.
+    pos: usize,
+    /// The start of the chunk being scanned.
+    last_cut: usize,
+    labels: Labels,
+    open: Option<Open>,
+    prev_blank: bool,
+    /// The previous line was a one-line footnote definition that itself
+    /// started a block (after a blank line, or after another such line).
+    prev_note_chain: bool,
+    /// A paragraph runs on from the previous line (a link definition cannot
+    /// interrupt it; a line that looks like one is its text).
+    para_open: bool,
+    /// Inside a footnote definition or list item, whose indented lines are
+    /// its paragraphs rather than code.
+    container: bool,
+    /// The first region of `avoid` that may still hold a line start.
+    region: usize,
+}
+
+impl<'a> Planner<'a> {
+    /// A planner for `text[from..]`; see [`plan`].
+    pub fn new(
+        text: &'a str,
+        from: usize,
+        avoid: &'a [Range<usize>],
+        target: usize,
+    ) -> Planner<'a> {
+        let base = from.min(text.len());
+        Planner {
+            text,
+            avoid,
+            target: target.max(1),
+            base,
+            line_ends: memchr::memchr_iter(b'\n', &text.as_bytes()[base..]),
+            pos: base,
+            last_cut: base,
+            labels: Labels::default(),
+            open: None,
+            prev_blank: true,
+            prev_note_chain: false,
+            para_open: false,
+            container: false,
+            region: 0,
+        }
+    }
+
+    /// The next chunk, or `None` when the text is used up.
+    pub fn next_chunk(&mut self) -> Option<Range<usize>> {
+        let from = self.last_cut;
+        if from >= self.text.len() {
+            return None;
+        }
+        while self.pos < self.text.len() {
+            let start = self.pos;
+            let end = self
+                .line_ends
+                .next()
+                .map_or(self.text.len(), |i| self.base + i + 1);
+            self.pos = end;
+            // A cut falls at a line's start; the line is scanned all the same.
+            if self.line(start, end) {
+                self.last_cut = start;
+                return Some(from..start);
+            }
+        }
+        self.last_cut = self.text.len();
+        Some(from..self.text.len())
+    }
+
+    /// The labels of the text scanned so far (all of them once
+    /// [`Planner::next_chunk`] has returned `None`).
+    pub fn labels(mut self) -> Labels {
+        self.labels.sort();
+        self.labels
+    }
+
+    /// Scans the line `text[start..end]`; whether a chunk is cut before it.
+    fn line(&mut self, start: usize, end: usize) -> bool {
+        let line = &self.text[start..end];
+        let mut cut = false;
         let content = line
             .strip_suffix('\n')
             .map_or(line, |l| l.strip_suffix('\r').unwrap_or(l));
@@ -158,24 +232,23 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
         } else {
             None
         };
-        let last = cuts.last().copied().unwrap_or(from);
-        if open.is_none()
+        if self.open.is_none()
             && column0
-            && (prev_blank || (note.is_some() && prev_note_chain))
-            && start - last >= target
-            && !inside(avoid, &mut region, start)
+            && (self.prev_blank || (note.is_some() && self.prev_note_chain))
+            && start - self.last_cut >= self.target
+            && !inside(self.avoid, &mut self.region, start)
         {
-            cuts.push(start);
+            cut = true;
         }
-        let was_open = open.is_some();
+        let was_open = self.open.is_some();
         let mut text_line = false;
         // What the line opens, when no block is open.
         let opened = if was_open {
             None
         } else {
-            opens(content, para_open)
+            opens(content, self.para_open)
         };
-        if open.is_none() && !blank {
+        if self.open.is_none() && !blank {
             let (inner, marker) = strip_containers(content);
             let indented = content.starts_with("    ") || content.starts_with('\t');
             let item = marker || list_marker(inner);
@@ -185,42 +258,37 @@ pub fn plan(text: &str, from: usize, avoid: &[Range<usize>], target: usize) -> P
                 note_definition(inner)
             };
             if here.is_some() || item {
-                container = true;
+                self.container = true;
             } else if column0
-                && (prev_blank || !para_open || ends_block(content) || opened.is_some())
+                && (self.prev_blank || !self.para_open || ends_block(content) || opened.is_some())
             {
-                container = false;
+                self.container = false;
             }
             if let Some(label) = here {
-                labels.notes.push(label_key(label));
+                self.labels.notes.push(label_key(label));
                 text_line = true;
             } else if let Some(label) = link_definition_label(inner) {
-                if marker || !para_open {
-                    labels.links.push(label_key(label));
+                if marker || !self.para_open {
+                    self.labels.links.push(label_key(label));
                 } else {
                     text_line = true;
                 }
             } else {
                 // An indented line after no paragraph is code, not text.
-                text_line = !ends_block(content) && (para_open || item || container || !indented);
+                text_line =
+                    !ends_block(content) && (self.para_open || item || self.container || !indented);
             }
         }
-        open = match open {
+        self.open = match self.open.take() {
             Some(block) => still_open(block, content),
             None => opened,
         };
-        prev_note_chain = note.is_some() && open.is_none() && (prev_blank || prev_note_chain);
-        para_open = text_line && !was_open && open.is_none();
-        prev_blank = blank;
+        self.prev_note_chain =
+            note.is_some() && self.open.is_none() && (self.prev_blank || self.prev_note_chain);
+        self.para_open = text_line && !was_open && self.open.is_none();
+        self.prev_blank = blank;
+        cut
     }
-    cuts.push(text.len());
-    labels.sort();
-    let chunks = cuts
-        .windows(2)
-        .map(|w| w[0]..w[1])
-        .filter(|r| !r.is_empty())
-        .collect();
-    Plan { chunks, labels }
 }
 
 /// Where YAML (`---`) or TOML (`+++`) front matter at the very start of a
