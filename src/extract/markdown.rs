@@ -24,6 +24,8 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use std::sync::OnceLock;
+
 use super::chunk::{fence_closed, front_matter_end, html_closed, Labels};
 use super::{Doc, Found};
 use crate::citation::CitationKind;
@@ -77,7 +79,7 @@ pub fn extract_chunk(
     text: &str,
     chunk: Range<usize>,
     notes: &[Note],
-    labels: Option<&Labels>,
+    labels: Option<&OnceLock<Labels>>,
 ) -> ChunkFound {
     let Some(slice) = text.get(chunk.clone()) else {
         return ChunkFound::default();
@@ -118,7 +120,11 @@ pub struct ChunkFound {
 
 /// The walk over a text with its note regions; `labels` resolves references
 /// whose definitions lie outside the text (a chunk of a larger document).
-fn walk_notes(text: &str, mut notes: Vec<Note>, labels: Option<&Labels>) -> (Vec<Found>, bool) {
+fn walk_notes(
+    text: &str,
+    mut notes: Vec<Note>,
+    labels: Option<&OnceLock<Labels>>,
+) -> (Vec<Found>, bool) {
     let inline = inline_notes(text);
     let has_inline = !inline.is_empty();
     if has_inline {
@@ -304,8 +310,10 @@ struct Walk<'a> {
     image_depth: usize,
     /// A run of adjacent text to scan for bare URLs.
     run: Option<Range<usize>>,
-    /// Labels defined outside the text, when walking a chunk.
-    labels: Option<&'a Labels>,
+    /// Labels defined outside the text, when walking a chunk. They may
+    /// still be being collected while the chunk is walked: a look-up waits
+    /// for them (rare: only a reference not defined in the chunk asks).
+    labels: Option<&'a OnceLock<Labels>>,
     /// End of a footnote reference to a note outside the chunk, whose
     /// pieces of text are skipped as the whole document's walk would.
     skip_until: usize,
@@ -315,7 +323,7 @@ struct Walk<'a> {
 }
 
 impl<'a> Walk<'a> {
-    fn new(text: &'a str, notes: Vec<Note>, labels: Option<&'a Labels>) -> Walk<'a> {
+    fn new(text: &'a str, notes: Vec<Note>, labels: Option<&'a OnceLock<Labels>>) -> Walk<'a> {
         Walk {
             labels,
             skip_until: 0,
@@ -342,7 +350,7 @@ impl<'a> Walk<'a> {
         // document is still a link (its text is not prose to scan).
         let outside = move |link: BrokenLink<'a>| {
             labels
-                .is_some_and(|l| l.has_link(&link.reference))
+                .is_some_and(|l| l.wait().has_link(&link.reference))
                 .then_some((CowStr::Borrowed(""), CowStr::Borrowed("")))
         };
         let parser = Parser::new_with_broken_link_callback(self.text, options, Some(outside))
@@ -521,7 +529,8 @@ impl<'a> Walk<'a> {
             return false;
         };
         let label = &rest[..close];
-        if label.is_empty() || label.contains(char::is_whitespace) || !labels.has_note(label) {
+        if label.is_empty() || label.contains(char::is_whitespace) || !labels.wait().has_note(label)
+        {
             return false;
         }
         self.flush_run();

@@ -357,17 +357,25 @@ pub fn extract_prepared<T: Send, E>(
         Format::Converted => converted::notes(text),
         _ => Vec::new(),
     };
-    let plan = match format {
-        Format::Markdown | Format::Converted
-            if text.len() > split.chunk_bytes && markdown::can_chunk(text) =>
-        {
-            let regions: Vec<Range<usize>> = notes.iter().map(|n| n.range.clone()).collect();
-            let body = markdown::body(text);
-            Some(chunk::plan(text, body.start, &regions, split.chunk_bytes))
-        }
-        _ => None,
+    let chunkable = matches!(format, Format::Markdown | Format::Converted)
+        && text.len() > split.chunk_bytes
+        && markdown::can_chunk(text);
+    let regions: Vec<Range<usize>> = if chunkable {
+        notes.iter().map(|n| n.range.clone()).collect()
+    } else {
+        Vec::new()
     };
-    let Some(chunk::Plan { chunks, labels }) = plan.filter(|p| p.chunks.len() > 1) else {
+    let mut planner = chunkable.then(|| {
+        chunk::Planner::new(
+            text,
+            markdown::body(text).start,
+            &regions,
+            split.chunk_bytes,
+        )
+    });
+    let first = planner.as_mut().and_then(chunk::Planner::next_chunk);
+    // A document the planner found no cut in is walked whole.
+    let Some((mut planner, first)) = planner.zip(first).filter(|(_, c)| c.end < text.len()) else {
         let found = match format {
             Format::Markdown => markdown::extract(&doc),
             Format::Converted => markdown::extract_with_notes(&doc, notes),
@@ -381,6 +389,12 @@ pub fn extract_prepared<T: Send, E>(
         let batch = ignored.apply(doc.finish_all(found));
         return sink(prepare(batch), &[]);
     };
+    // The planner cuts the rest while the first chunks are parsed; the
+    // labels it collects are there once it is done (a walk that needs them
+    // before waits).
+    let labels = std::sync::OnceLock::new();
+    let feed = parallel::Feed::new();
+    feed.push(first);
     let walk = |range: Range<usize>| markdown::extract_chunk(text, range, &notes, Some(&labels));
     let finish = |part: markdown::ChunkFound| {
         let batch = ignored.apply(doc.finish_all(part.found));
@@ -398,26 +412,45 @@ pub fn extract_prepared<T: Send, E>(
     let mut defined = std::collections::HashSet::new();
     // Chunks already walked together with an earlier one.
     let mut merged_until = 0;
-    parallel::ordered(
-        chunks.len(),
+    // Every chunk, known once the planner is done (before any result is sunk).
+    let mut chunks: Vec<Range<usize>> = Vec::new();
+    parallel::ordered_fed(
+        &feed,
         split.threads,
-        |i| {
-            let part = walk(chunks[i].clone());
+        |i, range| {
+            let part = walk(range);
             // A chunk the next one must be walked with is finished then.
-            let last = i + 1 == chunks.len();
-            let done = (!part.open_at_end || last).then(|| finish(part));
+            let done = if part.open_at_end {
+                Err(part)
+            } else {
+                Ok(finish(part))
+            };
             (i, done)
+        },
+        || {
+            let _labels = SetOnDrop(&labels);
+            while let Some(range) = planner.next_chunk() {
+                feed.push(range);
+            }
+            let _ = labels.set(planner.labels());
         },
         |(i, done)| {
             if i < merged_until {
                 return Ok(());
             }
+            if chunks.is_empty() {
+                chunks = feed.jobs();
+            }
             let (prepared, definitions) = match done {
-                Some(done) => {
+                Ok(done) => {
                     merged_until = i + 1;
                     done
                 }
-                None => {
+                Err(part) if i + 1 >= chunks.len() => {
+                    merged_until = i + 1;
+                    finish(part)
+                }
+                Err(_) => {
                     // The planner cut inside a block the parser sees running
                     // on (its line scan is a heuristic): walk on with the
                     // next chunks.
@@ -443,6 +476,16 @@ pub fn extract_prepared<T: Send, E>(
             sink(prepared, &dropped)
         },
     )
+}
+
+/// Sets empty labels if the planner stops before setting its own (a panic):
+/// a walk waiting for them must not wait forever.
+struct SetOnDrop<'a>(&'a std::sync::OnceLock<chunk::Labels>);
+
+impl Drop for SetOnDrop<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.set(chunk::Labels::default());
+    }
 }
 
 #[cfg(test)]
