@@ -172,8 +172,14 @@ fn last_date_with(
             scan::Scan::Unsure
         };
         let matches: Vec<Range<usize>> = match scanned {
-            scan::Scan::Match(m) => vec![m],
-            scan::Scan::NoMatch => Vec::new(),
+            scan::Scan::Match(m) => {
+                // The common case, without a vector.
+                if let Some(found) = accept(context, access, &m) {
+                    return Some(found);
+                }
+                continue;
+            }
+            scan::Scan::NoMatch => continue,
             scan::Scan::Unsure => {
                 let Some(text) = context.get(window.clone()) else {
                     continue;
@@ -184,21 +190,32 @@ fn last_date_with(
                     .collect()
             }
         };
-        for m in matches.iter().rev() {
-            if access
-                .iter()
-                .any(|(s, _)| s.start < m.end && m.start < s.end)
-                || in_url(context, m)
-            {
-                continue;
-            }
-            let found = context.get(m.clone()).and_then(from_match);
-            if found.is_some() {
-                return found;
-            }
+        if let Some(found) = matches
+            .iter()
+            .rev()
+            .find_map(|m| accept(context, access, m))
+        {
+            return Some(found);
         }
     }
     None
+}
+
+/// The date a match of the date pattern reads, unless it lies in an access
+/// span or a URL.
+fn accept(
+    context: &str,
+    access: &[(Range<usize>, Option<CitedDate>)],
+    m: &Range<usize>,
+) -> Option<CitedDate> {
+    if access
+        .iter()
+        .any(|(s, _)| s.start < m.end && m.start < s.end)
+        || in_url(context, m)
+    {
+        return None;
+    }
+    context.get(m.clone()).and_then(from_match)
 }
 
 /// The last run of exactly four ASCII digits in `bytes`.

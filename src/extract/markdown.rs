@@ -199,12 +199,21 @@ fn tidy(context: &str) -> String {
     };
     if context.is_ascii() {
         // The same words `split_whitespace` gives, without decoding characters.
-        context
-            .as_bytes()
-            .split(|b| matches!(b, b'\t'..=b'\r' | b' '))
-            .filter(|w| !w.is_empty())
-            .filter_map(|w| std::str::from_utf8(w).ok())
-            .for_each(&mut push);
+        let bytes = context.as_bytes();
+        let space = |i: usize| matches!(bytes[i], b'\t'..=b'\r' | b' ');
+        let mut i = 0;
+        while i < bytes.len() {
+            while i < bytes.len() && space(i) {
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len() && !space(i) {
+                i += 1;
+            }
+            if let Some(word) = context.get(start..i).filter(|w| !w.is_empty()) {
+                push(word);
+            }
+        }
     } else {
         context.split_whitespace().for_each(&mut push);
     }

@@ -131,10 +131,18 @@ impl<'a> Doc<'a> {
             };
             return (line, column);
         }
-        let ahead = self
-            .line_starts
-            .get(place.line..)
-            .map_or(0, |rest| rest.partition_point(|&s| s <= offset));
+        // The next offset is usually a line or two further on: gallop from
+        // the last line rather than search all the lines after it.
+        let rest = self.line_starts.get(place.line..).unwrap_or(&[]);
+        let mut reach = 1;
+        while reach < rest.len() && rest[reach - 1] <= offset {
+            reach *= 2;
+        }
+        let low = reach / 2;
+        let ahead = low
+            + rest
+                .get(low..reach.min(rest.len()))
+                .map_or(0, |span| span.partition_point(|&s| s <= offset));
         let line = place.line + ahead;
         let end = offset.min(self.text.len());
         let (from, base) = if ahead == 0 {
@@ -491,6 +499,22 @@ impl Drop for SetOnDrop<'_> {
 #[cfg(test)]
 mod place_tests {
     use super::*;
+
+    #[test]
+    fn places_far_apart_agree_with_line_col() {
+        let text: String = (0..2_000).map(|i| "x".repeat(i % 7) + "\n").collect();
+        let doc = Doc::new("t", &text);
+        for stride in [1, 2, 3, 5, 17, 100, 1_000, 5_000] {
+            let mut place = Place::default();
+            for o in (0..text.len()).step_by(stride) {
+                assert_eq!(
+                    doc.line_col_after(&mut place, o),
+                    doc.line_col(o),
+                    "offset {o}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn normal_space_agrees_with_normalise_space() {
