@@ -145,19 +145,31 @@ fn walk_notes(
     }
     notes.sort_by_key(|n| n.range.start);
     for note in &mut notes {
-        note.context = tidy(&note.context);
+        note.context = tidy(std::mem::take(&mut note.context));
     }
     // The note each hit lies in, and how many hits each note holds: the last
     // hit of a note takes its label and text, the others copy them.
+    // Hits come mostly in document order: step through the notes with them,
+    // searching only when a hit lies before the last one.
+    let mut at = 0;
+    let mut last_start = 0;
     let homes: Vec<Option<usize>> = hits
         .iter()
         .map(|hit| {
             if hit.kind == CitationKind::Reference {
                 return None;
             }
-            let at = notes.partition_point(|n| n.range.start <= hit.span.start);
+            let start = hit.span.start;
+            if start < last_start {
+                at = notes.partition_point(|n| n.range.start <= start);
+            } else {
+                while notes.get(at).is_some_and(|n| n.range.start <= start) {
+                    at += 1;
+                }
+            }
+            last_start = start;
             at.checked_sub(1)
-                .filter(|&i| notes.get(i).is_some_and(|n| hit.span.start < n.range.end))
+                .filter(|&i| notes.get(i).is_some_and(|n| start < n.range.end))
         })
         .collect();
     let mut left = vec![0usize; notes.len()];
@@ -184,44 +196,73 @@ fn walk_notes(
 
 /// Folds white space and drops the punctuation left stranded where a URL was
 /// taken out of a note's text ("2001. <url>." reads "2001.").
-fn tidy(context: &str) -> String {
-    let mut out = String::with_capacity(context.len());
-    let mut push = |word: &str| {
-        if word.bytes().all(|b| matches!(b, b'.' | b',' | b';' | b':'))
-            && out.ends_with(['.', ',', ';', ':'])
-        {
-            return;
+fn tidy(context: String) -> String {
+    let folded = if context.is_ascii() {
+        tidy_ascii(context.into_bytes())
+    } else {
+        tidy_words(context.split_whitespace(), context.len())
+    };
+    let kept = folded.trim_start_matches("^[").trim_end_matches(']').trim();
+    if kept.len() == folded.len() {
+        return folded;
+    }
+    kept.to_string()
+}
+
+/// Whether a word is only punctuation a sentence or a list ends with.
+fn stranded(word: &[u8]) -> bool {
+    word.iter().all(|b| matches!(b, b'.' | b',' | b';' | b':'))
+}
+
+/// [`tidy`]'s folding for any text: its words, one space apart.
+fn tidy_words<'w>(words: impl Iterator<Item = &'w str>, capacity: usize) -> String {
+    let mut out = String::with_capacity(capacity);
+    for word in words {
+        if stranded(word.as_bytes()) && out.ends_with(['.', ',', ';', ':']) {
+            continue;
         }
         if !out.is_empty() {
             out.push(' ');
         }
         out.push_str(word);
-    };
-    if context.is_ascii() {
-        // The same words `split_whitespace` gives, without decoding characters.
-        let bytes = context.as_bytes();
-        let space = |i: usize| matches!(bytes[i], b'\t'..=b'\r' | b' ');
-        let mut i = 0;
-        while i < bytes.len() {
-            while i < bytes.len() && space(i) {
-                i += 1;
-            }
-            let start = i;
-            while i < bytes.len() && !space(i) {
-                i += 1;
-            }
-            if let Some(word) = context.get(start..i).filter(|w| !w.is_empty()) {
-                push(word);
-            }
+    }
+    out
+}
+
+/// [`tidy_words`] for ASCII text, in place: the same words (white space is
+/// the six ASCII characters `split_whitespace` knows), moved left over the
+/// space they no longer need, without a new string or decoding characters.
+fn tidy_ascii(mut bytes: Vec<u8>) -> String {
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let (mut read, mut write) = (0, 0);
+    while read < bytes.len() {
+        while read < bytes.len() && space(bytes[read]) {
+            read += 1;
         }
-    } else {
-        context.split_whitespace().for_each(&mut push);
+        let start = read;
+        while read < bytes.len() && !space(bytes[read]) {
+            read += 1;
+        }
+        if start == read {
+            break;
+        }
+        let ends_in_punct = write > 0 && matches!(bytes[write - 1], b'.' | b',' | b';' | b':');
+        if ends_in_punct && stranded(&bytes[start..read]) {
+            continue;
+        }
+        if write > 0 {
+            bytes[write] = b' ';
+            write += 1;
+        }
+        // Words never move right: at least one space byte lay before this one.
+        if write != start {
+            bytes.copy_within(start..read, write);
+        }
+        write += read - start;
     }
-    let kept = out.trim_start_matches("^[").trim_end_matches(']').trim();
-    if kept.len() == out.len() {
-        return out;
-    }
-    kept.to_string()
+    bytes.truncate(write);
+    // Only ASCII bytes were moved: this cannot fail.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Pandoc `^[…]` inline notes: bracket-balanced, never across a blank line.
@@ -747,7 +788,7 @@ mod tests {
             seed = seed
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
-            assert_eq!(super::tidy(&text), tidy_reference(&text), "{text:?}");
+            assert_eq!(super::tidy(text.clone()), tidy_reference(&text), "{text:?}");
         }
     }
 
