@@ -157,7 +157,11 @@ fn last_date_with(
     fast: bool,
 ) -> Option<CitedDate> {
     let bytes = context.as_bytes();
-    let mut end = bytes.len();
+    let mut end = if fast {
+        before_trailing_url(bytes)
+    } else {
+        bytes.len()
+    };
     while let Some(year) = last_year_digits(&bytes[..end]) {
         end = year.start;
         // A year inside a URL can only be part of a date inside the URL,
@@ -216,6 +220,33 @@ fn accept(
         return None;
     }
     context.get(m.clone()).and_then(from_match)
+}
+
+/// Where the years worth reading end: a note usually ends with its URL,
+/// where no year counts (see [`in_url`]), so the URL is stepped over whole
+/// rather than read back byte by byte. A word starting `www.` goes whole; in
+/// a word holding `://`, what lies before the first `://` is kept.
+fn before_trailing_url(bytes: &[u8]) -> usize {
+    let mut end = bytes.len();
+    loop {
+        let word_end = bytes[..end]
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |i| i + 1);
+        let word_start = bytes[..word_end]
+            .iter()
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |i| i + 1);
+        let word = &bytes[word_start..word_end];
+        if word.len() > 4 && word[..4].eq_ignore_ascii_case(b"www.") {
+            end = word_start;
+            continue;
+        }
+        return match word.windows(3).position(|w| w == b"://") {
+            Some(p) => word_start + p,
+            None => end,
+        };
+    }
 }
 
 /// The last run of exactly four ASCII digits in `bytes`.

@@ -319,6 +319,7 @@ fn the_scanner_agrees_with_the_regex() {
                 note.push(' ');
             }
         }
+        // The fast path also steps over a trailing URL without reading it.
         let fast = last_date_with(&note, &[], true);
         let slow = last_date_with(&note, &[], false);
         assert_eq!(fast, slow, "{note:?}");
