@@ -20,7 +20,7 @@ use super::dns::{ClientResolver, DnsFailure, Resolver};
 use super::http::{self, Answer, Failure};
 use super::probe::Probes;
 use super::retry::backoff;
-use super::scheduler::{HostSlot, Scheduler};
+use super::scheduler::{HostSlot, Scheduler, FIRST_TRY};
 use super::{CheckResult, Hop, Verdict};
 use crate::classify::{self, StatusClass};
 
@@ -350,7 +350,14 @@ async fn fetch(
     let mut tries = 0;
     loop {
         tries += 1;
-        let acquire = ctx.scheduler.acquire_with(&host, job.slot.take());
+        let tries_left = if tries == 1 {
+            FIRST_TRY
+        } else {
+            (cfg.max_retries + 2).saturating_sub(tries) as usize
+        };
+        let acquire = ctx
+            .scheduler
+            .acquire_with(&host, job.slot.take(), tries_left);
         let permit = match job.queued {
             Some(queued) => queued.during(acquire).await,
             None => acquire.await,

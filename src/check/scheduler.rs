@@ -1,10 +1,11 @@
 //! Request scheduling: per-host limits, per-host back-off, one global limit.
 //!
-//! Every request takes, in this order, a slot of its host (a semaphore of the
-//! host's concurrency), its host's turn in time (minimum interval, or a 429
-//! back-off), and only then a global slot. So a request waiting for its host
-//! never holds a global slot, and a host that backs off or hangs only slows
-//! itself.
+//! Every request takes, in this order, a slot of its host (as many as the
+//! host's concurrency; first tries are served first, then the retries of the
+//! URLs with the most tries left), its host's turn in time (minimum interval,
+//! or a 429 back-off), and only then a global slot. So a request waiting for
+//! its host never holds a global slot, and a host that backs off or hangs
+//! only slows itself.
 //!
 //! The global slots are handed out by priority rather than first come: a
 //! request of the host with the most URLs still to check goes first. The
@@ -45,10 +46,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{oneshot, Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{oneshot, Notify};
 use tokio::time::Instant;
 
 use super::config::HostSettings;
+
+/// The priority of a first try in [`Scheduler::acquire_with`].
+pub const FIRST_TRY: usize = usize::MAX;
 
 /// The right to send one request; dropping it frees the host and global slots.
 pub struct Permit {
@@ -65,7 +69,7 @@ pub struct HostSlot {
 /// A held host slot, counted in the host's requests in flight.
 struct Slot {
     host: Arc<Host>,
-    _permit: OwnedSemaphorePermit,
+    _permit: GatePermit,
 }
 
 impl Drop for Slot {
@@ -76,7 +80,9 @@ impl Drop for Slot {
 }
 
 struct Host {
-    slots: Arc<Semaphore>,
+    /// The host's slots, handed out first tries first, then the tries of
+    /// the URLs with the most tries left (see [`Scheduler::acquire_with`]).
+    slots: Arc<Gate>,
     /// Slots held (requests in flight or about to be).
     in_flight: AtomicUsize,
     /// Wakes reservations waiting for the host to have fewer requests in flight.
@@ -164,7 +170,7 @@ impl Scheduler {
             let s = (self.settings)(name);
             let now = Instant::now();
             Arc::new(Host {
-                slots: Arc::new(Semaphore::new(s.concurrency.max(1))),
+                slots: Arc::new(Gate::new(s.concurrency.max(1))),
                 in_flight: AtomicUsize::new(0),
                 released: Notify::new(),
                 interval: s.interval,
@@ -253,22 +259,34 @@ impl Scheduler {
             }
             released.await;
         }
-        let slot = take_slot(&h).await;
+        let slot = take_slot(&h, FIRST_TRY).await;
         HostSlot { host: h, slot }
     }
 
     /// Waits for the right to send one request to `host`.
     pub async fn acquire(&self, host: &str) -> Permit {
-        self.acquire_with(host, None).await
+        self.acquire_with(host, None, FIRST_TRY).await
     }
 
     /// Like [`Scheduler::acquire`], using `reserved` as the host slot when it
     /// is one of this host's.
-    pub async fn acquire_with(&self, host: &str, reserved: Option<HostSlot>) -> Permit {
+    ///
+    /// `tries_left` orders the requests waiting for a slot of the host:
+    /// [`FIRST_TRY`] for a first try (of a URL or of a redirect hop), else the
+    /// tries the URL has left counting this one. First tries go first: each
+    /// may reveal a URL that hangs, and the sooner that is known the sooner
+    /// its retries can start. Among retries, the URL with the most tries
+    /// left goes first: it has the longest way to go.
+    pub async fn acquire_with(
+        &self,
+        host: &str,
+        reserved: Option<HostSlot>,
+        tries_left: usize,
+    ) -> Permit {
         let h = self.host(host);
         let slot = match reserved {
             Some(r) if Arc::ptr_eq(&r.host, &h) => r.slot,
-            _ => take_slot(&h).await,
+            _ => take_slot(&h, tries_left).await,
         };
         h.wait_turn().await;
         let global = self.gate.acquire(h.backlog.load(Ordering::Relaxed)).await;
@@ -307,16 +325,12 @@ impl Scheduler {
     }
 }
 
-async fn take_slot(h: &Arc<Host>) -> Slot {
-    loop {
-        // The semaphore is never closed, so this only loops in theory.
-        if let Ok(permit) = Arc::clone(&h.slots).acquire_owned().await {
-            h.in_flight.fetch_add(1, Ordering::Relaxed);
-            return Slot {
-                host: Arc::clone(h),
-                _permit: permit,
-            };
-        }
+async fn take_slot(h: &Arc<Host>, priority: usize) -> Slot {
+    let permit = h.slots.acquire(priority).await;
+    h.in_flight.fetch_add(1, Ordering::Relaxed);
+    Slot {
+        host: Arc::clone(h),
+        _permit: permit,
     }
 }
 
@@ -515,12 +529,42 @@ mod tests {
         // The reserved slot is the request's: with both slots taken (the
         // reservation and `other`), acquiring with it must not wait.
         let other = s.reserve("h", 2).await;
-        let used =
-            tokio::time::timeout(Duration::from_millis(50), s.acquire_with("h", Some(first))).await;
+        let used = tokio::time::timeout(
+            Duration::from_millis(50),
+            s.acquire_with("h", Some(first), FIRST_TRY),
+        )
+        .await;
         assert!(used.is_ok());
         drop((used, other));
         let again = tokio::time::timeout(Duration::from_millis(50), s.reserve("h", 1)).await;
         assert!(again.is_ok(), "released slots were not counted back");
+    }
+
+    #[tokio::test]
+    async fn a_hosts_slot_goes_to_first_tries_then_to_the_most_tries_left() {
+        let s = Arc::new(Scheduler::new(8, settings(1)));
+        let held = s.acquire("h").await;
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        for (name, tries_left) in [
+            ("last", 1),
+            ("second", 2),
+            ("first", FIRST_TRY),
+            ("also", 2),
+        ] {
+            let (s, tx) = (Arc::clone(&s), tx.clone());
+            tokio::spawn(async move {
+                let p = s.acquire_with("h", None, tries_left).await;
+                let _ = tx.send(name);
+                drop(p);
+            });
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        drop(held);
+        let mut order = Vec::new();
+        for _ in 0..4 {
+            order.push(rx.recv().await.unwrap_or_default());
+        }
+        assert_eq!(order, ["first", "second", "also", "last"]);
     }
 
     #[tokio::test]
