@@ -96,18 +96,21 @@ fn typed_headers(list: &[(String, String)]) -> Result<Vec<(HeaderName, HeaderVal
     Ok(out)
 }
 
-/// Whether a proxy is set in the environment (reqwest honours the same variables).
+/// The environment variables that set a proxy (reqwest honours the same).
+pub const PROXY_VARIABLES: [&str; 6] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+];
+
+/// Whether a proxy is set in the environment.
 fn proxy_in_env() -> bool {
-    [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-    ]
-    .iter()
-    .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    PROXY_VARIABLES
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
 /// Settles what needs no network: returns the host to schedule under, or the

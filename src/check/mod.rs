@@ -28,6 +28,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 
+pub use flow::PROXY_VARIABLES;
+
 pub use config::{
     parse_duration, parse_header, parse_host_override, parse_resolve, CheckConfig, ConfigError,
     HostSettings, Resolve, DEFAULT_USER_AGENT,

@@ -413,17 +413,10 @@ pub fn closed_port() -> u16 {
 /// no history-store override, no colour.
 pub fn citecheck_cmd() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("citecheck").expect("the citecheck binary");
-    for v in [
-        "HTTPS_PROXY",
-        "https_proxy",
-        "HTTP_PROXY",
-        "http_proxy",
-        "ALL_PROXY",
-        "all_proxy",
-        "CITECHECK_CACHE",
-    ] {
+    for v in citecheck::check::PROXY_VARIABLES {
         cmd.env_remove(v);
     }
+    cmd.env_remove("CITECHECK_CACHE");
     cmd.env("NO_COLOR", "1");
     cmd
 }
