@@ -271,8 +271,12 @@ pub struct PipelineArgs {
     /// Count this HTTP status as alive (repeatable, e.g. --accept 403).
     #[arg(long, value_name = "STATUS", help_heading = "Checking")]
     pub accept: Vec<u16>,
+    /// Probe a random sibling URL to detect soft 404s (the default; overrides
+    /// `probe = false` in citecheck.toml).
+    #[arg(long, overrides_with = "no_probe", help_heading = "Checking")]
+    pub probe: bool,
     /// Do not probe a random sibling URL to detect soft 404s.
-    #[arg(long, help_heading = "Checking")]
+    #[arg(long, overrides_with = "probe", help_heading = "Checking")]
     pub no_probe: bool,
     /// User-Agent header [default: citecheck/VERSION (+HOMEPAGE)].
     #[arg(long, value_name = "STRING", help_heading = "Checking")]
@@ -285,8 +289,11 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "FILE", help_heading = "Checking")]
     pub cacert: Vec<std::path::PathBuf>,
     /// Accept invalid TLS certificates (never the default).
-    #[arg(long, help_heading = "Checking")]
+    #[arg(long, overrides_with = "no_insecure", help_heading = "Checking")]
     pub insecure: bool,
+    /// Verify TLS certificates even where citecheck.toml says `insecure = true`.
+    #[arg(long, overrides_with = "insecure", help_heading = "Checking")]
+    pub no_insecure: bool,
     /// Connect to ADDR for HOST, like curl (repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR", value_parser = citecheck::check::parse_resolve, help_heading = "Checking")]
     pub resolve: Vec<citecheck::check::Resolve>,
@@ -310,8 +317,12 @@ pub struct PipelineArgs {
     #[arg(long, value_name = "ARCHIVE", num_args = 0..=1, default_missing_value = "builtin", help_heading = "Archive")]
     pub memento: Vec<String>,
     /// Fetch each chosen snapshot to confirm it shows the page (slower).
-    #[arg(long, help_heading = "Archive")]
+    #[arg(long, overrides_with = "no_verify_archive", help_heading = "Archive")]
     pub verify_archive: bool,
+    /// Do not fetch the chosen snapshots, even where citecheck.toml says
+    /// `verify = true`.
+    #[arg(long, overrides_with = "verify_archive", help_heading = "Archive")]
+    pub no_verify_archive: bool,
     /// The history store file [default: the platform cache directory's
     /// citecheck/history.sqlite3].
     #[arg(

@@ -12,7 +12,9 @@ use serde_json::Value;
 
 fn world(r: &common::Req) -> Reply {
     match r.path.as_str() {
-        "/ok" | "/skipme" | "/listed" | "/pattern/1" => Reply::html(200, "<title>Fine</title>"),
+        "/ok" | "/skipme" | "/listed" | "/pattern/1" | "/docs/ok" => {
+            Reply::html(200, "<title>Fine</title>")
+        }
         "/forbidden" => Reply::status(403),
         _ => Reply::status(404),
     }
@@ -213,4 +215,60 @@ fn init_writes_a_template_check_accepts() {
         .args(["--no-cache", "--archive", "off", "doc.md"])
         .assert()
         .code(0);
+}
+
+#[test]
+fn a_flag_turns_back_on_what_the_file_turned_off() {
+    let web = Server::start(world);
+    let config = format!("{QUIET}[check]\nprobe = false\n");
+    let dir = project(&config, "[a](http://site.test/docs/ok)\n");
+    let docs = dir.path().join("docs");
+    // The probe asks for a random sibling of the cited URL: any other path.
+    let probes = |web: &Server| {
+        web.log()
+            .iter()
+            .filter(|s| s.req.path != "/docs/ok")
+            .count()
+    };
+    check(&docs, web.port).arg("doc.md").assert().code(0);
+    assert_eq!(probes(&web), 0, "the file's probe = false was not honoured");
+    check(&docs, web.port)
+        .args(["--probe", "doc.md"])
+        .assert()
+        .code(0);
+    assert!(probes(&web) > 0, "--probe did not turn the probe back on");
+    // The last of --probe / --no-probe wins.
+    let before = probes(&web);
+    check(&docs, web.port)
+        .args(["--probe", "--no-probe", "doc.md"])
+        .assert()
+        .code(0);
+    assert_eq!(probes(&web), before);
+}
+
+#[test]
+fn no_insecure_overrides_the_files_insecure() {
+    let (_ca, tls) = common::test_tls(&["secure.test"]);
+    let web = Server::start_tls(|_| Reply::html(200, "<title>Secure</title>"), tls);
+    let config =
+        format!("{QUIET}[output]\nformat = \"json\"\n[check]\ninsecure = true\nprobe = false\n");
+    let dir = project(&config, "[a](https://secure.test/page)\n");
+    let docs = dir.path().join("docs");
+    let run = |extra: &[&str]| {
+        let out = citecheck(&docs)
+            .args(["check", "--no-progress", "--dns-canary", "secure.test"])
+            .args(["--resolve", &format!("secure.test:{}:127.0.0.1", web.port)])
+            .args(extra)
+            .arg("doc.md")
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        v["citations"][0]["verdict"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    // The test CA is not trusted: only the file's insecure = true lets it pass.
+    assert_eq!(run(&[]), "alive");
+    assert_eq!(run(&["--no-insecure"]), "unreachable");
 }

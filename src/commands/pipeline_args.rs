@@ -141,8 +141,8 @@ impl PipelineArgs {
                 .concurrency
                 .map_or(f.concurrency, |n| n as usize)
                 .max(1),
-            insecure: self.insecure || f.insecure,
-            probe: !self.no_probe && f.probe,
+            insecure: switch(self.insecure, self.no_insecure, f.insecure),
+            probe: switch(self.probe, self.no_probe, f.probe),
             user_agent: self
                 .user_agent
                 .clone()
@@ -227,7 +227,11 @@ impl PipelineArgs {
                 .map_err(|e| bad(format!("wayback URL {base:?} is not a URL: {e}")))?;
             a = a.with_wayback_base(&base).map_err(|e| bad(e.to_string()))?;
         }
-        a.verify = self.verify_archive || file.archive.verify;
+        a.verify = switch(
+            self.verify_archive,
+            self.no_verify_archive,
+            file.archive.verify,
+        );
         let specs = if self.memento.is_empty() {
             &file.archive.memento
         } else {
@@ -302,6 +306,19 @@ pub fn memento_archives(spec: &str) -> Result<Vec<MementoArchive>> {
         timegate: parse(gate)?,
         timemap: map.map(parse).transpose()?,
     }])
+}
+
+/// A setting with a flag to turn it on and one to turn it off (the last one
+/// given wins, clap sees to that), and the configuration file's value when
+/// neither is given.
+fn switch(on: bool, off: bool, file: bool) -> bool {
+    if on {
+        true
+    } else if off {
+        false
+    } else {
+        file
+    }
 }
 
 #[cfg(test)]
