@@ -216,7 +216,28 @@ fn tricky_markup_unclosed_quotes_and_literal_blocks_in_notes() {
                 "reference",
                 "https://next-line.citecheck-fixture.org/"
             ),
+            // A target's URL goes on over the next lines, joined without the
+            // white space between the pieces.
+            r(
+                20,
+                12,
+                Some("split"),
+                "reference",
+                "https://split.citecheck-fixture.org/a/very/long/path.html"
+            ),
+            r(
+                24,
+                4,
+                Some("both"),
+                "reference",
+                "https://both.citecheck-fixture.org/one/two/"
+            ),
         ]
+    );
+    // The text as written, line break and indentation included, is its raw form.
+    assert_eq!(
+        cites[6].raw.as_deref(),
+        Some("https://split.citecheck-fixture.org/a/very/\n   long/path.html")
     );
 }
 

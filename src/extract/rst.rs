@@ -261,11 +261,27 @@ impl<'a> Parser<'a> {
         }
         let line = self.line_of(url_at, i);
         let (start, written) = self.line(line, url_at);
-        let span =
+        let mut span =
             start + (written.len() - written.trim_start().len())..start + written.trim_end().len();
+        // A long URL may go on over the block's next lines; reStructuredText
+        // joins the pieces, dropping the white space between them.
+        let mut joined: Option<String> = None;
+        for j in line + 1..end {
+            let (at_j, piece) = self.line(j, 0);
+            let trimmed = piece.trim();
+            if trimmed.is_empty() {
+                break;
+            }
+            let first = self.text.get(span.clone()).unwrap_or("");
+            joined
+                .get_or_insert_with(|| first.to_string())
+                .push_str(trimmed);
+            span.end = at_j + (piece.len() - piece.trim_start().len()) + trimmed.len();
+        }
         let label = (name != "_").then(|| name.trim().to_string());
         let mut found = Found::new(span, CitationKind::Reference);
         found.footnote = label;
+        found.url = joined;
         let block_end = self.lines.get(end.saturating_sub(1)).map_or(at, |l| l.end);
         found.element = Some(at..block_end.max(at));
         self.out.push(found);
