@@ -195,7 +195,7 @@ impl Job<'_> {
 /// The time a check has spent waiting for our own limits, including a wait
 /// going on now.
 #[derive(Default)]
-pub struct Queued {
+struct Queued {
     state: std::sync::Mutex<QueueState>,
 }
 
@@ -222,7 +222,7 @@ impl Queued {
     }
 
     /// Queueing time so far.
-    pub fn total(&self) -> std::time::Duration {
+    fn total(&self) -> std::time::Duration {
         let s = self.state();
         s.total + s.since.map_or(std::time::Duration::ZERO, |t| t.elapsed())
     }
