@@ -20,6 +20,14 @@ fn contents() -> (Vec<u8>, Vec<u8>) {
     (old, new)
 }
 
+/// The harness's name for a test of this module (the path without the crate).
+fn harness_name(test: &str) -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{test}"),
+        None => test.to_string(),
+    }
+}
+
 /// The child: flips the file between the two contents until killed.
 #[test]
 #[ignore = "run by crash_leaves_old_or_new"]
@@ -47,7 +55,7 @@ fn crash_leaves_old_or_new() {
     for _ in 0..30 {
         let mut child = Command::new(&exe)
             .args([
-                "crash_child",
+                &harness_name("crash_child"),
                 "--exact",
                 "--ignored",
                 "--nocapture",

@@ -8,7 +8,7 @@
 //! a path. Run with `UPDATE_GOLDEN=1` to rewrite the golden files after an
 //! intended change, then review the diff.
 
-mod schema_validator;
+use crate::schema_validator;
 
 use std::path::{Path, PathBuf};
 

@@ -3,8 +3,8 @@
 //! mock archive (`--wayback-url`). The seed essay's 17 citations are all dead
 //! here, and each must get the newest 200 capture on or before its cited date.
 
-mod common;
-mod mock_archive;
+use crate::common;
+use crate::mock_archive;
 
 use std::path::Path;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! Tests that need citations extracted from Markdown are ignored until the
 //! Markdown parser is merged; the others run now.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{Reply, Server};

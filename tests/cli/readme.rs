@@ -1,6 +1,6 @@
 //! The README documents what the code does: every repair rule, every format.
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 #[test]
 fn every_repair_rule_is_documented() {

@@ -1,6 +1,6 @@
 //! `citecheck archive`: only live sources are submitted to Save Page Now.
 
-mod common;
+use crate::common;
 
 use assert_cmd::Command;
 use common::{Reply, Server};

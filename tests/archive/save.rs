@@ -1,6 +1,6 @@
 //! Save Page Now 2 against the mock: keyed and anonymous submissions, job polling.
 
-mod mock_archive;
+use crate::mock_archive;
 
 use std::time::Duration;
 

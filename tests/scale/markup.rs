@@ -1,7 +1,7 @@
 //! Extraction time on large HTML and wikitext documents (200k notes).
 //!
 //! Ignored by default: it means something only with optimisations, e.g.
-//! `CARGO_PROFILE_TEST_OPT_LEVEL=3 cargo test --test extract_perf_markup -- --ignored`.
+//! `CARGO_PROFILE_TEST_OPT_LEVEL=3 cargo test --test scale -- --ignored markup`.
 
 use std::time::{Duration, Instant};
 

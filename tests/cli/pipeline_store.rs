@@ -2,8 +2,8 @@
 //! archive answers kept, and `--confirm-dead` over simulated time (`--now`).
 //! Every run uses a store in a temporary directory, never the real one.
 
-mod common;
-mod mock_archive;
+use crate::common;
+use crate::mock_archive;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};

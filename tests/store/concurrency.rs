@@ -30,6 +30,14 @@ fn record(url: &str, i: usize) -> CheckRecord {
     }
 }
 
+/// The harness's name for a test of this module (the path without the crate).
+fn harness_name(test: &str) -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::{test}"),
+        None => test.to_string(),
+    }
+}
+
 /// The child side: runs only when spawned by a test below.
 #[test]
 fn child_process() {
@@ -74,7 +82,7 @@ fn spawn_child(role: &str, path: &Path, tag: &str, stdout: Stdio) -> std::proces
     Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "child_process",
+            &harness_name("child_process"),
             "--nocapture",
             "--test-threads=1",
         ])

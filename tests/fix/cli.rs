@@ -5,8 +5,8 @@
 //! hand-made golden `fixtures/fix/seed.expected.md` with the mock's replay
 //! prefix in place of the Wayback Machine's.
 
-mod common;
-mod mock_archive;
+use crate::common;
+use crate::mock_archive;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

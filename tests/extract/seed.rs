@@ -4,7 +4,7 @@
 
 use citecheck::{extract::extract, input, CitationKind};
 
-const SEED: &str = include_str!("../fixtures/converted/seed-essay.txt");
+const SEED: &str = include_str!("../../fixtures/converted/seed-essay.txt");
 
 #[rustfmt::skip]
 const EXPECTED: &[(&str, usize, &str, Option<&str>)] = &[

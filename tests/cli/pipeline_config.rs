@@ -2,7 +2,7 @@
 //! binary: where the file is found, flags over file over defaults, unknown
 //! keys refused with exit 3, per-host settings reaching the wire.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

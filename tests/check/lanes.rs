@@ -4,7 +4,7 @@
 //! again after the host's other URLs, and the per-URL deadline counts what
 //! the server makes us wait, not our own queue.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The per-endpoint budgets and the 429 policy, measured by the mock's clock.
 
-mod mock_archive;
+use crate::mock_archive;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The checker through the library API, against servers started here.
 //! Every host name is mapped to 127.0.0.1 with a `--resolve`-style override.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::time::Duration;

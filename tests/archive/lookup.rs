@@ -1,7 +1,7 @@
 //! Archive look-up against the in-process mock: picking rules, variants,
 //! doubt-driven CDX use, verification, Memento fallback, batching.
 
-mod mock_archive;
+use crate::mock_archive;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,0 +1,14 @@
+//! The archive stage against a mock Wayback Machine.
+//!
+//! One test binary per area keeps builds small (each binary links every
+//! dependency).
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../mock_archive/mod.rs"]
+mod mock_archive;
+
+mod cli;
+mod limits;
+mod lookup;
+mod save;
