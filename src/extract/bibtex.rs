@@ -5,8 +5,9 @@
 //! (a `.bib` in the wild often has one stray brace; `fix` edits values in
 //! place). So this is a small linear scanner: entries are `@type{key, name =
 //! value, …}` with brace- or quote-delimited values, `#` concatenation and
-//! bare macros; `@comment`, `@string` and `@preamble` are skipped, and text
-//! outside entries (including `%` lines) is ignored, as BibTeX does. A value
+//! bare macros; `@string` defines macros (expanded where later entries use
+//! them, as BibTeX does), `@comment` and `@preamble` are skipped, and text
+//! outside entries (including `%` lines) is ignored. A value
 //! that never closes ends its entry at the next line starting with `@type{`,
 //! so one broken entry cannot swallow the rest of the file.
 //!
@@ -14,10 +15,14 @@
 //! `doi`, arXiv `eprint`) are references labelled with the entry key; the
 //! whole entry is the element `fix` annotates. A `doi` or `eprint` is not a
 //! URL as written, so the URL built from it travels in [`Found::url`] while
-//! the span stays on the identifier. Dates come from the structured fields:
+//! the span stays on the identifier; a value built from `@string` macros
+//! (`acm # "/doi/…"`) likewise, with the span on the whole expression.
+//! Dates come from the structured fields:
 //! the access date (`urldate`, or "Accessed …" in a note) wins over the
 //! publication date (`date`, else `year` and `month`).
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::dates::{access_date, parse_date};
@@ -27,6 +32,10 @@ use crate::citation::{CitationKind, CitedDate};
 
 /// Entry types that hold no reference.
 const SKIPPED_TYPES: [&str; 3] = ["comment", "string", "preamble"];
+
+/// `@string` macros defined so far: lower-cased name to value as written
+/// (LaTeX, macros in it already expanded).
+type Macros = HashMap<String, String>;
 
 /// Fields whose free text may hold `\url{}`s or bare URLs.
 const NOTE_FIELDS: [&str; 3] = ["howpublished", "note", "addendum"];
@@ -39,6 +48,7 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
     let text = doc.text;
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut macros = Macros::new();
     let mut pos = 0;
     while pos < bytes.len() {
         match bytes[pos] {
@@ -49,10 +59,17 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
                     continue;
                 };
                 let mut parser = EntryParser::new(text, pos, open);
-                let entry = parser.parse(!SKIPPED_TYPES.contains(&kind.as_str()));
+                let mode = match kind.as_str() {
+                    "string" => Mode::Definitions,
+                    k if SKIPPED_TYPES.contains(&k) => Mode::Skip,
+                    _ => Mode::Entry,
+                };
+                let entry = parser.parse(mode);
                 pos = parser.pos.max(pos + 1);
-                if !SKIPPED_TYPES.contains(&kind.as_str()) {
-                    out.extend(entry_urls(text, &entry));
+                match mode {
+                    Mode::Entry => out.extend(entry_urls(text, &entry, &macros)),
+                    Mode::Definitions => define(text, &entry, &mut macros),
+                    Mode::Skip => {}
                 }
             }
             _ => {
@@ -98,20 +115,78 @@ fn entry_line(bytes: &[u8], at: usize, indented: bool) -> bool {
 struct Field {
     name: String,
     value: Range<usize>,
-    /// The concatenated parts (`"a" # b`), each inside its delimiters.
-    parts: Vec<Range<usize>>,
+    /// The whole value expression, delimiters included.
+    expr: Range<usize>,
+    /// The concatenated parts (`"a" # b`).
+    parts: Vec<Part>,
+}
+
+/// One part of a value: `{…}` or `"…"` (the span inside the delimiters), or
+/// a bare number or macro name.
+#[derive(Debug)]
+struct Part {
+    span: Range<usize>,
+    bare: bool,
 }
 
 impl Field {
-    /// The value as BibTeX reads it: the parts joined, made readable.
-    fn plain(&self, text: &str) -> String {
-        let joined: String = self
-            .parts
-            .iter()
-            .filter_map(|p| text.get(p.clone()))
-            .collect();
-        plain_text(&joined, false)
+    /// The value as written, with the `@string` macros it names expanded
+    /// (borrowed when it names none).
+    fn written<'t>(&self, text: &'t str, macros: &Macros) -> Cow<'t, str> {
+        let uses_macro = self.parts.iter().any(|p| {
+            p.bare
+                && text
+                    .get(p.span.clone())
+                    .is_some_and(|name| macros.contains_key(&name.to_ascii_lowercase()))
+        });
+        if !uses_macro {
+            return Cow::Borrowed(text.get(self.value.clone()).unwrap_or(""));
+        }
+        Cow::Owned(self.joined(text, macros))
     }
+
+    /// Whether [`Field::written`] expands macros: the value is not written
+    /// in one piece anywhere in the document.
+    fn expands(&self, text: &str, macros: &Macros) -> bool {
+        matches!(self.written(text, macros), Cow::Owned(_))
+    }
+
+    /// The parts joined as BibTeX does; unknown macros stay as their name.
+    fn joined(&self, text: &str, macros: &Macros) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            let written = text.get(part.span.clone()).unwrap_or("");
+            match macros.get(&written.to_ascii_lowercase()) {
+                Some(value) if part.bare => out.push_str(value),
+                _ => out.push_str(written),
+            }
+        }
+        out
+    }
+
+    /// The value as BibTeX reads it: the parts joined, made readable.
+    fn plain(&self, text: &str, macros: &Macros) -> String {
+        plain_text(&self.joined(text, macros), false)
+    }
+}
+
+/// Records the macros an `@string` entry defines (usually one).
+fn define(text: &str, entry: &Entry, macros: &mut Macros) {
+    for field in &entry.fields {
+        let value = field.joined(text, macros);
+        macros.insert(field.name.clone(), value);
+    }
+}
+
+/// What to read of an entry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Mode {
+    /// A reference: a key, then fields.
+    Entry,
+    /// `@string`: fields without a key.
+    Definitions,
+    /// `@comment`, `@preamble`: only find the end.
+    Skip,
 }
 
 /// One parsed entry.
@@ -165,26 +240,28 @@ impl<'a> EntryParser<'a> {
 
     /// Parses the entry (or only skips it, for `@comment` and the like),
     /// leaving `pos` after it.
-    fn parse(&mut self, fields: bool) -> Entry {
+    fn parse(&mut self, mode: Mode) -> Entry {
         let mut entry = Entry {
             key: String::new(),
             element: self.start..self.bytes.len(),
             fields: Vec::new(),
         };
-        if !fields {
+        if mode == Mode::Skip {
             self.indented_recovery = false;
             let stop = self.balanced(self.close);
             self.finish(&mut entry, stop);
             return entry;
         }
-        let key_end = self.find_any(&[b',', self.close, b'\n']);
-        entry.key = self
-            .text
-            .get(self.pos..key_end)
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        self.pos = key_end;
+        if mode == Mode::Entry {
+            let key_end = self.find_any(&[b',', self.close, b'\n']);
+            entry.key = self
+                .text
+                .get(self.pos..key_end)
+                .unwrap_or("")
+                .trim()
+                .to_string();
+            self.pos = key_end;
+        }
         loop {
             self.skip(|b| b.is_ascii_whitespace() || b == b',');
             if self.pos >= self.bytes.len() || self.bytes[self.pos] == self.close {
@@ -239,43 +316,44 @@ impl<'a> EntryParser<'a> {
             return Ok(None);
         }
         self.pos += 1;
-        let mut value: Option<Range<usize>> = None;
         let mut parts = Vec::new();
+        let mut expr_start = None;
         loop {
             self.skip(|b| b.is_ascii_whitespace());
-            let piece = self.piece()?;
-            value = Some(value.map_or(piece.clone(), |v| v.start..piece.end));
-            parts.push(piece);
+            expr_start.get_or_insert(self.pos);
+            parts.push(self.piece()?);
+            let expr_end = self.pos;
             self.skip(|b| b.is_ascii_whitespace());
             if self.bytes.get(self.pos) != Some(&b'#') {
-                break;
+                let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+                    return Ok(None);
+                };
+                let value = first.span.start..last.span.end;
+                let expr = expr_start.unwrap_or(value.start)..expr_end;
+                return Ok(Some(Field {
+                    name,
+                    value,
+                    expr,
+                    parts,
+                }));
             }
             self.pos += 1;
         }
-        Ok(value.map(|value| Field { name, value, parts }))
     }
 
     /// Reads one part of a value: `{…}`, `"…"` or a bare number/macro.
-    fn piece(&mut self) -> Result<Range<usize>, ()> {
+    fn piece(&mut self) -> Result<Part, ()> {
         match self.bytes.get(self.pos) {
-            Some(&b'{') => {
+            Some(&(open @ b'{' | open @ b'"')) => {
                 self.pos += 1;
                 let start = self.pos;
-                match self.balanced(b'}') {
+                match self.balanced(if open == b'{' { b'}' } else { b'"' }) {
                     Stop::Closed => {
                         self.pos += 1;
-                        Ok(start..self.pos - 1)
-                    }
-                    Stop::EntryEnd => Err(()),
-                }
-            }
-            Some(&b'"') => {
-                self.pos += 1;
-                let start = self.pos;
-                match self.balanced(b'"') {
-                    Stop::Closed => {
-                        self.pos += 1;
-                        Ok(start..self.pos - 1)
+                        Ok(Part {
+                            span: start..self.pos - 1,
+                            bare: false,
+                        })
                     }
                     Stop::EntryEnd => Err(()),
                 }
@@ -284,7 +362,10 @@ impl<'a> EntryParser<'a> {
                 let start = self.pos;
                 let close = self.close;
                 self.skip(|b| !b.is_ascii_whitespace() && b != b',' && b != b'#' && b != close);
-                Ok(start..self.pos)
+                Ok(Part {
+                    span: start..self.pos,
+                    bare: true,
+                })
             }
         }
     }
@@ -334,33 +415,36 @@ impl<'a> EntryParser<'a> {
 }
 
 /// The references an entry gives: one per URL, all labelled with its key.
-fn entry_urls(text: &str, entry: &Entry) -> Vec<Found> {
-    let value = |name: &str| entry.get(name).and_then(|f| text.get(f.value.clone()));
+fn entry_urls(text: &str, entry: &Entry, macros: &Macros) -> Vec<Found> {
+    let value = |name: &str| entry.get(name).map(|f| f.written(text, macros));
     let mut found: Vec<Found> = Vec::new();
     if let Some(field) = entry.get("url") {
-        found.extend(field_urls(text, field, true));
+        found.extend(field_urls(text, field, true, macros));
     }
     for name in NOTE_FIELDS {
         if let Some(field) = entry.get(name) {
-            found.extend(field_urls(text, field, false));
+            found.extend(field_urls(text, field, false, macros));
         }
     }
-    for (span, url) in identifier_urls(text, entry) {
-        let known = found
-            .iter()
-            .any(|f| text.get(f.span.clone()).is_some_and(|u| same_url(u, &url)));
+    for (span, url) in identifier_urls(text, entry, macros) {
+        let known = found.iter().any(|f| {
+            f.url
+                .as_deref()
+                .or_else(|| text.get(f.span.clone()))
+                .is_some_and(|u| same_url(u, &url))
+        });
         if !known {
             let mut f = Found::new(span, CitationKind::Reference);
             f.url = Some(url);
             found.push(f);
         }
     }
-    let context = entry_context(text, entry);
-    let date = entry_date(text, entry);
+    let context = entry_context(text, entry, macros);
+    let date = entry_date(text, entry, macros);
     let archived = ARCHIVE_FIELDS
         .iter()
         .find_map(|name| value(name))
-        .and_then(archive_url);
+        .and_then(|v| archive_url(&v));
     // The archive copy is of the entry's main URL: the `url` field's, which
     // comes first, else the first one found.
     for (i, f) in found.iter_mut().enumerate() {
@@ -379,7 +463,12 @@ fn entry_urls(text: &str, entry: &Entry) -> Vec<Found> {
 
 /// The URLs in one field: a `url` field is a URL unless it wraps one in
 /// `\url{}`; free-text fields are searched.
-fn field_urls(text: &str, field: &Field, is_url: bool) -> Vec<Found> {
+fn field_urls(text: &str, field: &Field, is_url: bool, macros: &Macros) -> Vec<Found> {
+    if field.expands(text, macros) {
+        return expanded_url(text, field, is_url, macros)
+            .into_iter()
+            .collect();
+    }
     let written = text.get(field.value.clone()).unwrap_or("");
     if is_url && !written.contains('\\') {
         let span = trim_span(text, field.value.clone());
@@ -400,13 +489,42 @@ fn field_urls(text: &str, field: &Field, is_url: bool) -> Vec<Found> {
     found
 }
 
+/// The URL of a field whose value uses `@string` macros: the expanded
+/// value's first URL (or, for a `url` field, the value itself), with the
+/// whole value expression as its span. One per field, since `fix` can only
+/// rewrite the expression as a whole.
+fn expanded_url(text: &str, field: &Field, is_url: bool, macros: &Macros) -> Option<Found> {
+    let value = field.joined(text, macros);
+    let url = scan_fragment(&value, 0..value.len())
+        .into_iter()
+        .find_map(|f| f.url.or_else(|| value.get(f.span).map(str::to_string)))
+        .or_else(|| is_url.then(|| value.trim().to_string()))
+        .filter(|u| !u.is_empty())?;
+    let mut found = Found::new(field.expr.clone(), CitationKind::Reference);
+    found.url = Some(url);
+    Some(found)
+}
+
+/// A field's value with its span: the identifier as written (trimmed), or
+/// the whole expression when macros build it.
+fn identifier<'t>(text: &'t str, field: &Field, macros: &Macros) -> (Range<usize>, Cow<'t, str>) {
+    match field.written(text, macros) {
+        Cow::Owned(v) => (field.expr.clone(), Cow::Owned(v.trim().to_string())),
+        Cow::Borrowed(_) => {
+            let span = trim_span(text, field.value.clone());
+            let written = text.get(span.clone()).unwrap_or("");
+            (span, Cow::Borrowed(written))
+        }
+    }
+}
+
 /// URLs built from identifiers: `doi` and arXiv `eprint`, each with the span
 /// of the identifier as written.
-fn identifier_urls(text: &str, entry: &Entry) -> Vec<(Range<usize>, String)> {
+fn identifier_urls(text: &str, entry: &Entry, macros: &Macros) -> Vec<(Range<usize>, String)> {
     let mut urls = Vec::new();
     if let Some(doi) = entry.get("doi") {
-        let span = trim_span(text, doi.value.clone());
-        let written = text.get(span.clone()).unwrap_or("");
+        let (span, written) = identifier(text, doi, macros);
+        let written = written.as_ref();
         let lower = written.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
             urls.push((span, written.to_string()));
@@ -421,11 +539,10 @@ fn identifier_urls(text: &str, entry: &Entry) -> Vec<(Range<usize>, String)> {
     let eprint_type = ["eprinttype", "archiveprefix"]
         .iter()
         .find_map(|n| entry.get(n))
-        .and_then(|f| text.get(f.value.clone()))
-        .map(|t| t.trim().to_ascii_lowercase());
+        .map(|f| f.written(text, macros).trim().to_ascii_lowercase());
     if let (Some(eprint), Some("arxiv")) = (entry.get("eprint"), eprint_type.as_deref()) {
-        let span = trim_span(text, eprint.value.clone());
-        let id = text.get(span.clone()).unwrap_or("");
+        let (span, id) = identifier(text, eprint, macros);
+        let id = id.as_ref();
         let id = id.strip_prefix("arXiv:").unwrap_or(id);
         if !id.is_empty() {
             urls.push((span, format!("https://arxiv.org/abs/{id}")));
@@ -449,11 +566,11 @@ fn archive_url(value: &str) -> Option<String> {
 }
 
 /// "author, title", readable: the first author and "et al." past three.
-fn entry_context(text: &str, entry: &Entry) -> Option<String> {
+fn entry_context(text: &str, entry: &Entry, macros: &Macros) -> Option<String> {
     let field = |name: &str| {
         entry
             .get(name)
-            .map(|f| normalise_space(&f.plain(text)))
+            .map(|f| normalise_space(&f.plain(text, macros)))
             .filter(|v| !v.is_empty())
     };
     let who = [
@@ -477,8 +594,8 @@ fn entry_context(text: &str, entry: &Entry) -> Option<String> {
 }
 
 /// The entry's date: access date first, then publication date.
-fn entry_date(text: &str, entry: &Entry) -> Option<CitedDate> {
-    let value = |name: &str| entry.get(name).map(|f| f.plain(text));
+fn entry_date(text: &str, entry: &Entry, macros: &Macros) -> Option<CitedDate> {
+    let value = |name: &str| entry.get(name).map(|f| f.plain(text, macros));
     if let Some(date) = value("urldate").and_then(|d| parse_date(&d)) {
         return Some(date);
     }
@@ -522,7 +639,7 @@ mod tests {
         let at = text.find('@').unwrap_or(0);
         let (_, open) = entry_start(bytes, at).unwrap_or_default();
         let mut parser = EntryParser::new(text, at, open);
-        let e = parser.parse(true);
+        let e = parser.parse(Mode::Entry);
         vec![(
             e.key,
             e.element,

@@ -243,8 +243,35 @@ fn add_fields(text: &str, entry: &Entry, fields: &[String]) -> Edit {
 }
 
 impl Idiom for Bibtex {
-    fn target(&self, _site: &Site, url: &str) -> Result<String, SkipReason> {
-        Ok(bibtex_value(url))
+    fn target(&self, site: &Site, url: &str) -> Result<String, SkipReason> {
+        let value = bibtex_value(url);
+        let Some(entry) = entry(site) else {
+            return Ok(value);
+        };
+        let span = &site.c.span;
+        let Some(holder) = entry
+            .fields
+            .iter()
+            .find(|f| f.value.start <= span.start && span.end <= f.value.end)
+        else {
+            return Ok(value);
+        };
+        let name = site.text.get(holder.name.clone()).unwrap_or("");
+        if ["doi", "eprint"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n))
+        {
+            return Err(SkipReason::Unsupported(
+                "the URL is built from the entry's doi or eprint, which stays as written",
+            ));
+        }
+        // A span covering the whole value (`@string` macros joined with `#`)
+        // is replaced, delimiters and all, by a value of its own.
+        Ok(if *span == holder.value {
+            format!("{{{value}}}")
+        } else {
+            value
+        })
     }
 
     fn link_text(&self, _site: &Site, url: &str) -> String {
@@ -360,6 +387,44 @@ mod tests {
         };
         let p = plan(text, Format::Bibtex, &[(c, archive())], &opts);
         apply(text, &p.edits).unwrap_or_default()
+    }
+
+    /// Plans `action` on every citation `extract` finds in `text`.
+    fn fix_extracted(text: &str, action: crate::fix::Action) -> String {
+        let items: Vec<_> = crate::extract::extract("t.bib", text, Format::Bibtex)
+            .into_iter()
+            .map(|c| (c, action.clone()))
+            .collect();
+        assert!(!items.is_empty(), "no citation in {text}");
+        let p = plan(text, Format::Bibtex, &items, &FixOptions::default());
+        apply(text, &p.edits).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_url_built_from_macros_is_rewritten_as_a_whole_value() {
+        let text = "@string{acm = \"https://dl.acm.org\"}\n@misc{x,\n  url = acm # \"/old\",\n}\n";
+        let update = crate::fix::Action::Update {
+            new_url: "https://dl.acm.org/new".into(),
+        };
+        assert_eq!(
+            fix_extracted(text, update),
+            "@string{acm = \"https://dl.acm.org\"}\n@misc{x,\n  url = {https://dl.acm.org/new},\n}\n"
+        );
+        let archived = fix_extracted(text, archive());
+        assert!(
+            archived.contains("  url = acm # \"/old\",\n  archiveurl = {https://web.archive.org/"),
+            "{archived}"
+        );
+    }
+
+    #[test]
+    fn identifiers_are_never_overwritten_with_urls() {
+        let text = "@misc{x,\n  doi = {10.1145/3368089},\n}\n";
+        let update = crate::fix::Action::Update {
+            new_url: "https://publisher.example/3368089".into(),
+        };
+        assert_eq!(fix_extracted(text, update), text);
+        assert_eq!(fix_extracted(text, crate::fix::Action::Repair), text);
     }
 
     #[test]

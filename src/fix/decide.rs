@@ -41,7 +41,9 @@ pub enum Decision {
 /// rides along with an appended archive link or stands alone.
 pub fn decide(r: &Checked, policy: &Policy) -> Decision {
     let primary = primary(r, policy);
-    let repair = policy.repair && r.citation.raw.is_some();
+    // Only damage is repaired: a URL built from something else (a DOI, a
+    // BibTeX macro) also differs from its text, and that text must stay.
+    let repair = policy.repair && r.citation.raw.is_some() && !r.citation.repairs.is_empty();
     match primary {
         Ok(action) => {
             let rewrites_span = match action {
@@ -127,6 +129,7 @@ mod tests {
     fn damaged() -> Citation {
         let mut c = plain();
         c.raw = Some("http://x.org/a.".into());
+        c.repairs = vec!["trailing-punctuation"];
         c
     }
 
@@ -231,5 +234,15 @@ mod tests {
         };
         let not_dead = leave(SkipReason::NotDead("alive".into()));
         assert_eq!(decide(&alive, &no_repair), not_dead);
+    }
+
+    #[test]
+    fn urls_built_from_other_text_are_not_repairs() {
+        // A DOI: the URL differs from the text, but nothing was damaged.
+        let mut doi = plain();
+        doi.raw = Some("10.1145/3368089".into());
+        let alive = record(doi, Verdict::Alive, None, false);
+        let not_dead = leave(SkipReason::NotDead("alive".into()));
+        assert_eq!(decide(&alive, &ALL), not_dead);
     }
 }

@@ -330,3 +330,68 @@ fn url_wrapped_in_url_command_and_bare_note_urls() {
     );
     assert!(cites.iter().all(|c| c.footnote.as_deref() == Some("w")));
 }
+
+#[test]
+fn string_macros_are_expanded_where_entries_use_them() {
+    let text = fixture("macros.bib");
+    let cites = extract("macros.bib", &text, Format::Bibtex);
+    let rows: Vec<_> = cites
+        .iter()
+        .map(|c| {
+            (
+                c.footnote.as_deref().unwrap_or(""),
+                c.url.as_str(),
+                c.raw.as_deref(),
+                c.cited.map(|d| d.to_string()),
+                c.context.as_deref().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "macrobook",
+                "https://dl.acm.org/doi/10.1145/3368089",
+                Some("acm # \"/doi/10.1145/3368089\""),
+                Some("2020-05-01".to_string()),
+                "Doe, Jane, Macros in Practice",
+            ),
+            (
+                "wholemacro",
+                "https://repo.citecheck-fixture.org/papers",
+                Some("REPO"),
+                Some("2021-06".to_string()),
+                "Only a macro",
+            ),
+            (
+                "notemacro",
+                "https://repo.citecheck-fixture.org/papers/note-42",
+                Some("\"Online at \" # repo # \"/note-42\""),
+                None,
+                "In a note",
+            ),
+            (
+                "plainentry",
+                "https://plain.citecheck-fixture.org/x",
+                None,
+                Some("2019".to_string()),
+                "No macro at all",
+            ),
+        ]
+    );
+    // The span is the whole value expression: what `fix` would rewrite.
+    assert_eq!(
+        &text[cites[0].span.clone()],
+        "acm # \"/doi/10.1145/3368089\""
+    );
+    assert_eq!((cites[0].line, cites[0].column), (13, 15));
+}
+
+#[test]
+fn a_macro_is_known_only_after_its_definition() {
+    let text = "@misc{early, url = site # \"/a\"}\n@string{site = \"https://s.citecheck-fixture.org\"}\n@misc{after, url = site # \"/b\"}";
+    let cites = extract("order.bib", text, Format::Bibtex);
+    let urls: Vec<_> = cites.iter().map(|c| c.url.as_str()).collect();
+    assert_eq!(urls, ["https://s.citecheck-fixture.org/b"]);
+}
