@@ -173,7 +173,7 @@ impl<'a> Scanner<'a> {
             "url" => self.url(start),
             "href" => self.href(start),
             "nolinkurl" | "path" => {
-                if let Some(arg) = self.verbatim_arg() {
+                if let Some(arg) = self.url_arg() {
                     self.pos = arg.end + 1;
                 }
             }
@@ -284,7 +284,7 @@ impl<'a> Scanner<'a> {
     }
 
     fn url(&mut self, start: usize) {
-        if let Some(arg) = self.verbatim_arg() {
+        if let Some(arg) = self.url_arg() {
             self.pos = arg.end + 1;
             self.push(arg, start..self.pos, None);
         }
@@ -338,9 +338,8 @@ impl<'a> Scanner<'a> {
         if delim.is_ascii_alphabetic() || delim.is_ascii_whitespace() || !delim.is_ascii() {
             return;
         }
-        let stop = line_end(self.bytes, at + 1, self.end);
-        if let Some(close) = memchr::memchr(delim, &self.bytes[at + 1..stop]) {
-            self.pos = at + 1 + close + 1;
+        if let Some(close) = same_line_close(self.bytes, at, self.end) {
+            self.pos = close + 1;
         }
     }
 
@@ -406,6 +405,17 @@ impl<'a> Scanner<'a> {
         Some(open + 1..close)
     }
 
+    /// Reads the argument of `\url`, `\nolinkurl` or `\path`: verbatim in
+    /// braces, or between two equal characters (`\url|…|`) as the `url`
+    /// package also accepts. Returns its inside (the closer is at `end`).
+    fn url_arg(&mut self) -> Option<Range<usize>> {
+        self.verbatim_arg().or_else(|| {
+            let open = skip_space(self.bytes, self.pos, self.end);
+            let close = url_delimited_close(self.bytes, open, self.end)?;
+            Some(open + 1..close)
+        })
+    }
+
     /// Reads a verbatim `{…}` argument, returning its inside (the closing
     /// brace is at `end`).
     fn verbatim_arg(&mut self) -> Option<Range<usize>> {
@@ -457,6 +467,24 @@ fn skip_space(bytes: &[u8], from: usize, end: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// Index of the character closing a `\url|…|` argument whose delimiter is at
+/// `open`: the delimiter is punctuation other than braces, `\` and `%`.
+fn url_delimited_close(bytes: &[u8], open: usize, end: usize) -> Option<usize> {
+    let d = *bytes.get(open)?;
+    if !d.is_ascii_punctuation() || matches!(d, b'{' | b'}' | b'\\' | b'%') {
+        return None;
+    }
+    same_line_close(bytes, open, end)
+}
+
+/// Index of the next copy of the delimiter at `open` on the same line, as
+/// `\verb`-style arguments end.
+fn same_line_close(bytes: &[u8], open: usize, end: usize) -> Option<usize> {
+    let d = *bytes.get(open).filter(|_| open < end)?;
+    let stop = line_end(bytes, open + 1, end);
+    memchr::memchr(d, bytes.get(open + 1..stop)?).map(|i| open + 1 + i)
 }
 
 /// Index of the line break ending the line holding `from`, or `end`.
@@ -525,7 +553,17 @@ fn plain_command(s: &str, at: usize, out: &mut String) -> usize {
     let name = s.get(at + 1..name_end).unwrap_or("");
     let open = skip_space(bytes, name_end, bytes.len());
     let verbatim = matches!(name, "url" | "nolinkurl" | "href");
-    if !verbatim || bytes.get(open) != Some(&b'{') {
+    if !verbatim {
+        return name_end;
+    }
+    if name != "href" && bytes.get(open) != Some(&b'{') {
+        let Some(close) = url_delimited_close(bytes, open, bytes.len()) else {
+            return name_end;
+        };
+        out.push_str(s.get(open + 1..close).unwrap_or(""));
+        return close + 1;
+    }
+    if bytes.get(open) != Some(&b'{') {
         return name_end;
     }
     let Some(close) = group_close(bytes, open, bytes.len().min(open + MAX_ARG), false) else {
@@ -586,6 +624,22 @@ mod tests {
     #[test]
     fn unclosed_url_argument_is_ignored() {
         assert!(urls(r"\url{https://a.test/x").is_empty());
+    }
+
+    #[test]
+    fn url_arguments_between_equal_delimiters() {
+        let text = "See \\url|https://a.test/x_{y}%z| and \\url +https://b.test/p+,\n\\url|https://c.test/unclosed\n|.";
+        assert_eq!(
+            urls(text).iter().map(|u| u.0.as_str()).collect::<Vec<_>>(),
+            ["https://a.test/x_{y}%z", "https://b.test/p"]
+        );
+        assert_eq!(
+            plain_text(
+                "at \\url|https://a.test/%x| and \\nolinkurl!https://b.test!",
+                true
+            ),
+            "at https://a.test/%x and https://b.test"
+        );
     }
 
     #[test]

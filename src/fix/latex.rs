@@ -9,7 +9,7 @@
 //! after a `\url` or a bare URL, so a printed document still shows the
 //! address.
 
-use super::escape::{latex_href, latex_text, latex_url};
+use super::escape::{latex_href, latex_text, latex_url, percent_encode};
 use super::{ArchiveCopy, Edit, FixOptions, Idiom, Site, SkipReason};
 
 /// LaTeX documents.
@@ -22,20 +22,32 @@ enum Holder {
     Href,
     /// Argument of `\url`, `\nolinkurl` or `\path`.
     Url,
+    /// Their argument between two copies of a character (`\url|…|`).
+    Delimited(char),
     /// Running text.
     Bare,
 }
 
-/// Which command, if any, has its argument end right before byte `at`.
+/// Which command, if any, has its argument start right at byte `at`.
 fn holder(text: &str, at: usize) -> Holder {
     let before = text.get(..at).unwrap_or("");
+    let url_command = |s: &str| {
+        let s = s.trim_end();
+        ["\\url", "\\nolinkurl", "\\path"]
+            .iter()
+            .any(|cmd| s.ends_with(cmd))
+    };
     if before.ends_with("\\href{") {
         Holder::Href
-    } else if ["\\url{", "\\nolinkurl{", "\\path{"]
-        .iter()
-        .any(|cmd| before.ends_with(cmd))
-    {
+    } else if before.strip_suffix('{').is_some_and(url_command) {
         Holder::Url
+    } else if let Some(d) = before
+        .chars()
+        .next_back()
+        .filter(|d| d.is_ascii_punctuation() && !matches!(d, '{' | '}' | '\\' | '%'))
+        .filter(|d| url_command(before.get(..before.len() - d.len_utf8()).unwrap_or("")))
+    {
+        Holder::Delimited(d)
     } else {
         Holder::Bare
     }
@@ -46,6 +58,8 @@ impl Idiom for Latex {
         Ok(match holder(site.text, site.c.span.start) {
             Holder::Href => latex_href(url),
             Holder::Url => latex_url(url),
+            // Verbatim up to the delimiter, which must not occur inside.
+            Holder::Delimited(d) => percent_encode(url, &[d]),
             Holder::Bare => format!("\\url{{{}}}", latex_url(url)),
         })
     }
@@ -54,6 +68,7 @@ impl Idiom for Latex {
         let start = site.c.text_span.as_ref().map_or(0, |t| t.start);
         match holder(site.text, start) {
             Holder::Url => latex_url(url),
+            Holder::Delimited(d) => percent_encode(url, &[d]),
             Holder::Href | Holder::Bare => latex_text(url),
         }
     }
@@ -66,7 +81,7 @@ impl Idiom for Latex {
     ) -> Result<Vec<Edit>, SkipReason> {
         let link = match holder(site.text, site.c.span.start) {
             Holder::Href => format!(" (\\href{{{}}}{{archived}})", latex_href(copy.url)),
-            Holder::Url | Holder::Bare => {
+            Holder::Url | Holder::Delimited(_) | Holder::Bare => {
                 format!(" (archived at \\url{{{}}})", latex_url(copy.url))
             }
         };
@@ -77,7 +92,7 @@ impl Idiom for Latex {
 #[cfg(test)]
 mod tests {
     use crate::fix::tests::{archive, archive_of, cite, fix, fix_with, A};
-    use crate::fix::Style;
+    use crate::fix::{Action, Style};
     use crate::Format;
 
     const TEX: Format = Format::Latex;
@@ -126,6 +141,23 @@ mod tests {
         assert_eq!(
             fix_with(text, TEX, c, archive(), Style::Replace),
             format!("\\href{{{A}}}{{{A}}}")
+        );
+    }
+
+    #[test]
+    fn delimited_url_arguments_keep_their_delimiter() {
+        let text = "See \\url|http://x.org/a|.\n";
+        let c = cite(text, "http://x.org/a", "\\url|http://x.org/a|");
+        let update = Action::Update {
+            new_url: "http://x.org/b|c{d}".into(),
+        };
+        assert_eq!(
+            fix(text, TEX, c.clone(), update),
+            "See \\url|http://x.org/b%7Cc{d}|.\n"
+        );
+        assert_eq!(
+            fix(text, TEX, c, archive()),
+            format!("See \\url|http://x.org/a| (archived at \\url{{{A}}}).\n")
         );
     }
 
