@@ -323,7 +323,8 @@ pub struct PipelineArgs {
     /// `verify = true`.
     #[arg(long, overrides_with = "verify_archive", help_heading = "Archive")]
     pub no_verify_archive: bool,
-    /// The history store file [default: the platform cache directory's
+    /// The history store file, used even where citecheck.toml says
+    /// `enabled = false` [default: the platform cache directory's
     /// citecheck/history.sqlite3].
     #[arg(
         long,

@@ -110,13 +110,14 @@ impl PipelineArgs {
             None => file.archive.mode,
         };
         cfg.archive = Some(self.archive_config(file)?);
-        cfg.store = if self.no_cache || !file.cache.enabled {
-            None
-        } else {
-            match self.cache.as_ref().or(file.cache.path.as_ref()) {
-                Some(path) => Some(path.clone()),
-                None => Some(citecheck::store::default_path()?),
-            }
+        // A store named on the command line (or in CITECHECK_CACHE) is used
+        // even where the file says `enabled = false`; --no-cache beats both.
+        cfg.store = match (&self.cache, &file.cache.path) {
+            _ if self.no_cache => None,
+            (Some(path), _) => Some(path.clone()),
+            _ if !file.cache.enabled => None,
+            (None, Some(path)) => Some(path.clone()),
+            (None, None) => Some(citecheck::store::default_path()?),
         };
         cfg.max_age = self.max_age.unwrap_or(file.cache.max_age);
         cfg.max_age_unreachable = self

@@ -272,3 +272,31 @@ fn no_insecure_overrides_the_files_insecure() {
     assert_eq!(run(&[]), "alive");
     assert_eq!(run(&["--no-insecure"]), "unreachable");
 }
+
+#[test]
+fn a_store_named_on_the_command_line_beats_enabled_false() {
+    let web = Server::start(world);
+    let dir = project(QUIET, "[a](http://site.test/ok)\n");
+    let store = dir.path().join("named.sqlite3");
+    check(dir.path(), web.port)
+        .arg("docs/doc.md")
+        .assert()
+        .code(0);
+    assert!(!store.exists());
+    check(dir.path(), web.port)
+        .args(["--cache", store.to_str().unwrap(), "docs/doc.md"])
+        .assert()
+        .code(0);
+    assert!(store.is_file(), "--cache PATH uses the store");
+    std::fs::remove_file(&store).unwrap();
+    check(dir.path(), web.port)
+        .args([
+            "--cache",
+            store.to_str().unwrap(),
+            "--no-cache",
+            "docs/doc.md",
+        ])
+        .assert()
+        .code(0);
+    assert!(!store.exists(), "--no-cache still wins");
+}
