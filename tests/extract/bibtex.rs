@@ -5,8 +5,7 @@ use citecheck::extract::extract;
 use citecheck::{Citation, Format};
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/bibtex/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    crate::fixture(&format!("bibtex/{name}"))
 }
 
 /// Line, column, label, kind, URL, cited date, archive copy.

@@ -12,8 +12,7 @@ use CitationKind::{Endnote, Footnote, InlineLink, Reference};
 type Row<'a> = (usize, usize, Option<&'a str>, CitationKind, &'a str);
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/html/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    crate::fixture(&format!("html/{name}"))
 }
 
 fn rows<'a>(text: &'a str, cites: &'a [Citation]) -> Vec<Row<'a>> {

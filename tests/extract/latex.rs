@@ -4,38 +4,10 @@
 use citecheck::extract::extract;
 use citecheck::{Citation, Format};
 
+use crate::{r, rows};
+
 fn fixture(name: &str) -> String {
-    let path = format!("{}/fixtures/latex/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-type Row = (usize, usize, Option<String>, String, String, Option<String>);
-
-fn rows(cites: &[Citation]) -> Vec<Row> {
-    cites
-        .iter()
-        .map(|c| {
-            (
-                c.line,
-                c.column,
-                c.footnote.clone(),
-                c.kind.to_string(),
-                c.url.clone(),
-                c.archived.clone(),
-            )
-        })
-        .collect()
-}
-
-fn r(line: usize, column: usize, label: Option<&str>, kind: &str, url: &str) -> Row {
-    (
-        line,
-        column,
-        label.map(str::to_string),
-        kind.to_string(),
-        url.to_string(),
-        None,
-    )
+    crate::fixture(&format!("latex/{name}"))
 }
 
 fn paper() -> (String, Vec<Citation>) {
