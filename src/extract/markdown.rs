@@ -396,10 +396,7 @@ impl<'a> Walk<'a> {
     }
 
     fn run(&mut self) {
-        let options = Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS;
+        let options = parser_options();
         let labels = self.labels;
         // In a chunk, a reference whose definition is elsewhere in the
         // document is still a link (its text is not prose to scan).
@@ -685,6 +682,15 @@ impl<'a> Walk<'a> {
         found.footnote = Some(label);
         self.hits.push(found);
     }
+}
+
+/// The CommonMark extensions citecheck reads (GFM footnotes, tables,
+/// strikethrough, task lists); `fix` parses with the same ones.
+pub(crate) fn parser_options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
 }
 
 /// The end of an inline link's text: the `]` before its `(`.

@@ -389,15 +389,8 @@ mod tests {
         apply(text, &p.edits).unwrap_or_default()
     }
 
-    /// Plans `action` on every citation `extract` finds in `text`.
     fn fix_extracted(text: &str, action: crate::fix::Action) -> String {
-        let items: Vec<_> = crate::extract::extract("t.bib", text, Format::Bibtex)
-            .into_iter()
-            .map(|c| (c, action.clone()))
-            .collect();
-        assert!(!items.is_empty(), "no citation in {text}");
-        let p = plan(text, Format::Bibtex, &items, &FixOptions::default());
-        apply(text, &p.edits).unwrap_or_default()
+        crate::fix::tests::fix_extracted(text, Format::Bibtex, action)
     }
 
     #[test]

@@ -4,15 +4,20 @@
 //! `[text](url) ([archived](archive))`, which every Markdown renderer shows
 //! and which works the same after a bare URL, an autolink or a link inside
 //! a footnote definition, so notes keep their shape. A reference definition
-//! is the one construct with no room for a second link; it can only take
-//! the archive URL in place of its own.
+//! (`[label]: url`) has no room for a second link and is not shown to
+//! readers, so its archive link goes after every link that uses the label
+//! (`[text][label]`, `[label][]`, `[label]`).
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use pulldown_cmark::{Event, LinkType, Parser, Tag};
 use regex::Regex;
 
 use super::escape::{line_start, markdown_target, markdown_text};
-use super::{ArchiveCopy, Edit, FixOptions, Idiom, Site, SkipReason};
+use super::known::archive_follows;
+use super::{Action, ArchiveCopy, Edit, Facts, FixOptions, Idiom, Site, SkipReason};
+use crate::citation::{Citation, CitationKind};
 
 /// Markdown and converted Markdown.
 pub struct Markdown;
@@ -45,19 +50,86 @@ impl Idiom for Markdown {
         copy: &ArchiveCopy,
         _opts: &FixOptions,
     ) -> Result<Vec<Edit>, SkipReason> {
-        if in_reference_definition(site) {
+        let link = format!(" ([archived]({}))", markdown_target(copy.url));
+        if !in_reference_definition(site) {
+            return Ok(vec![Edit::insert(site.after(), link)]);
+        }
+        let label = site
+            .c
+            .footnote
+            .as_deref()
+            .map(label_key)
+            .unwrap_or_default();
+        let uses = site
+            .facts
+            .reference_uses
+            .get(&label)
+            .map_or(&[][..], Vec::as_slice);
+        if uses.is_empty() {
             return Err(SkipReason::Unsupported(
-                "a link reference definition has no room for a second link (use --style replace)",
+                "no link uses this reference definition (use --style replace)",
             ));
         }
-        let link = format!(" ([archived]({}))", markdown_target(copy.url));
-        Ok(vec![Edit::insert(site.after(), link)])
+        let edits: Vec<Edit> = uses
+            .iter()
+            .filter(|&&end| !archive_follows(site.text, end, site.archives))
+            .map(|&end| Edit::insert(end, link.clone()))
+            .collect();
+        if edits.is_empty() {
+            return Err(SkipReason::AlreadyArchived);
+        }
+        Ok(edits)
     }
+
+    fn facts(&self, text: &str, items: &[(Citation, Action)]) -> Facts {
+        let definitions = items.iter().any(|(c, _)| c.kind == CitationKind::Reference);
+        Facts {
+            reference_uses: if definitions {
+                reference_uses(text)
+            } else {
+                HashMap::new()
+            },
+        }
+    }
+}
+
+/// A reference label as CommonMark matches it: case-folded, inner white
+/// space collapsed.
+fn label_key(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The end of every link using a reference definition, by label. Images
+/// are left out: an archive link after a picture would not be read as its.
+fn reference_uses(text: &str) -> HashMap<String, Vec<usize>> {
+    let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
+    let parser = Parser::new_ext(text, crate::extract::markdown::parser_options());
+    for (event, range) in parser.into_offset_iter() {
+        if let Event::Start(Tag::Link {
+            link_type: link_type @ (LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut),
+            id,
+            ..
+        }) = event
+        {
+            // pulldown-cmark ends a collapsed link (`[label][]`) before its `[]`.
+            let mut end = range.end;
+            let rest = text.get(end..).unwrap_or("");
+            if link_type == LinkType::Collapsed && rest.starts_with("[]") {
+                end += 2;
+            }
+            uses.entry(label_key(&id)).or_default().push(end);
+        }
+    }
+    uses
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::fix::tests::{archive, archive_of, cite, fix, fix_with, A};
+    use crate::fix::tests::{archive, archive_of, cite, fix, fix_extracted, fix_with, A};
     use crate::fix::{Action, Style};
     use crate::Format;
 
@@ -119,6 +191,23 @@ mod tests {
             fix_with(text, MD, c, archive(), Style::Replace),
             format!("[ref]: {A} \"T\"\n")
         );
+    }
+
+    #[test]
+    fn reference_definitions_get_archive_links_after_every_use() {
+        let text = "See [the report][r1], [R1][] and [r1]; not `[r1]` nor ![pic][r1].\n\n\
+                    [r1]: http://x.org/a \"Title\"\n[unused]: http://x.org/b\n";
+        let link = format!(" ([archived]({A}))");
+        let once = fix_extracted(text, MD, archive());
+        assert_eq!(
+            once,
+            format!(
+                "See [the report][r1]{link}, [R1][]{link} and [r1]{link}; not `[r1]` nor ![pic][r1].\n\n\
+                 [r1]: http://x.org/a \"Title\"\n[unused]: http://x.org/b\n"
+            )
+        );
+        // Run again: every use already has its archive link.
+        assert_eq!(fix_extracted(&once, MD, archive()), once);
     }
 
     #[test]

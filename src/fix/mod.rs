@@ -30,7 +30,7 @@ mod text;
 mod wikitext;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use crate::citation::{Citation, Format};
@@ -147,6 +147,16 @@ pub(crate) struct Site<'a> {
     pub c: &'a Citation,
     /// Further archives' replay prefixes ([`FixOptions::archive_prefixes`]).
     pub archives: &'a [String],
+    /// What the idiom learned of the whole document.
+    pub facts: &'a Facts,
+}
+
+/// What an idiom learns of a document once, for all its citations.
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    /// Markdown: the end of every link that uses a reference definition,
+    /// by normalised label (see `markdown::label_key`).
+    pub reference_uses: HashMap<String, Vec<usize>>,
 }
 
 impl Site<'_> {
@@ -213,6 +223,12 @@ pub(crate) trait Idiom {
     fn has_archive(&self, _site: &Site) -> bool {
         false
     }
+
+    /// What the idiom needs to know of the whole document to fix `items`
+    /// (read once per document, not once per citation).
+    fn facts(&self, _text: &str, _items: &[(Citation, Action)]) -> Facts {
+        Facts::default()
+    }
 }
 
 /// Edits writing `url` over the citation's span and its repeated link text.
@@ -251,10 +267,17 @@ fn idiom(format: Format) -> &'static dyn Idiom {
 /// them, an archive field) are left alone too, which makes `fix` idempotent.
 pub fn plan(text: &str, format: Format, items: &[(Citation, Action)], opts: &FixOptions) -> Plan {
     let idiom = idiom(format);
+    let facts = idiom.facts(text, items);
     let mut accepted = Accepted::default();
     let mut plan = Plan::default();
     for (c, action) in items {
-        let outcome = edits_for(idiom, text, c, action, opts)
+        let site = Site {
+            text,
+            c,
+            archives: &opts.archive_prefixes,
+            facts: &facts,
+        };
+        let outcome = edits_for(idiom, &site, action, opts)
             .and_then(|edits| accepted.take(edits).ok_or(SkipReason::Conflict));
         match outcome {
             Ok(()) => plan.summary.count(action),
@@ -298,11 +321,11 @@ pub fn fix_text<'c>(
 
 fn edits_for(
     idiom: &dyn Idiom,
-    text: &str,
-    c: &Citation,
+    site: &Site,
     action: &Action,
     opts: &FixOptions,
 ) -> Result<Vec<Edit>, SkipReason> {
+    let (text, c) = (site.text, site.c);
     let valid = text.get(c.span.clone()).is_some()
         && text.get(c.element.clone()).is_some()
         && c.element.start <= c.span.start
@@ -312,11 +335,6 @@ fn edits_for(
             "the citation's span is not in the document",
         ));
     }
-    let site = Site {
-        text,
-        c,
-        archives: &opts.archive_prefixes,
-    };
     match action {
         Action::Archive {
             archive_url,
@@ -325,7 +343,7 @@ fn edits_for(
             if c.archived.is_some()
                 || site.is_archive(&c.url)
                 || archive_follows(text, site.after(), site.archives)
-                || idiom.has_archive(&site)
+                || idiom.has_archive(site)
             {
                 return Err(SkipReason::AlreadyArchived);
             }
@@ -342,21 +360,21 @@ fn edits_for(
                 date,
             };
             match opts.style {
-                Style::Append => idiom.append(&site, &copy, opts),
-                Style::Replace => idiom.replace(&site, &copy, opts),
+                Style::Append => idiom.append(site, &copy, opts),
+                Style::Replace => idiom.replace(site, &copy, opts),
             }
         }
         Action::Update { new_url } => {
             if *new_url == c.url && c.raw.is_none() {
                 return Err(SkipReason::NothingToChange);
             }
-            rewrite_url(idiom, &site, new_url)
+            rewrite_url(idiom, site, new_url)
         }
         Action::Repair => {
             if c.raw.is_none() {
                 return Err(SkipReason::NothingToChange);
             }
-            rewrite_url(idiom, &site, &c.url)
+            rewrite_url(idiom, site, &c.url)
         }
     }
 }

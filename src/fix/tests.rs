@@ -47,6 +47,18 @@ pub fn cite(text: &str, url: &str, element: &str) -> Citation {
     }
 }
 
+/// Plans `action` on every citation `extract` finds in `text` (in the
+/// default style) and applies the plan.
+pub fn fix_extracted(text: &str, format: Format, action: Action) -> String {
+    let items: Vec<_> = crate::extract::extract("test", text, format)
+        .into_iter()
+        .map(|c| (c, action.clone()))
+        .collect();
+    assert!(!items.is_empty(), "no citation in {text}");
+    let p = plan(text, format, &items, &FixOptions::default());
+    apply(text, &p.edits).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Plans and applies one action in the default (append) style.
 pub fn fix(text: &str, format: Format, c: Citation, action: Action) -> String {
     fix_with(text, format, c, action, Style::Append)

@@ -160,8 +160,13 @@ fn seed_diff_touches_only_citation_lines() {
     }
 }
 
-/// A citation of `url` whose construct is the first `element` in `text`.
+/// A citation of `url` whose construct is the first `element` in `text`
+/// (a Markdown reference definition when `element` is `[label]: …`).
 fn by_hand(text: &str, url: &str, element: &str) -> Citation {
+    let definition = element
+        .strip_prefix('[')
+        .and_then(|e| e.split_once("]: "))
+        .map(|(label, _)| label.to_string());
     let start = text
         .find(element)
         .unwrap_or_else(|| panic!("{element} not found"));
@@ -173,8 +178,12 @@ fn by_hand(text: &str, url: &str, element: &str) -> Citation {
         source: "golden".into(),
         line: text[..start].matches('\n').count() + 1,
         column: 1,
-        footnote: None,
-        kind: citecheck::CitationKind::InlineLink,
+        kind: if definition.is_some() {
+            citecheck::CitationKind::Reference
+        } else {
+            citecheck::CitationKind::InlineLink
+        },
+        footnote: definition,
         url: url.into(),
         raw: None,
         repairs: Vec::new(),
@@ -221,6 +230,8 @@ fn goldens_with_citations_placed_by_hand() {
             (&o("bare"), "http://example.org/bare"),
             (&o("kept"), "[x](http://example.org/kept)"),
             (&o("note"), "[page](http://example.org/note)"),
+            (&o("data.csv"), "[data]: http://example.org/data.csv"),
+            (&o("orphan"), "[orphan]: http://example.org/orphan"),
         ],
     );
     golden_by_hand(
