@@ -21,6 +21,9 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use super::{normalise_space, Doc, Found};
 use crate::citation::CitationKind;
@@ -49,6 +52,13 @@ const LITERAL_DIRECTIVES: [&str; 16] = [
 /// The symbols docutils gives `[*]` footnotes, in order.
 const SYMBOLS: [&str; 10] = ["*", "†", "‡", "§", "¶", "#", "♠", "♥", "♦", "♣"];
 
+/// A simple reference name followed by its `_` (`name_`): alphanumerics
+/// joined by single `-`, `_`, `.`, `:` or `+`. Where it may start and end is
+/// checked around the match.
+static SIMPLE_REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\p{N}]+(?:[-_.:+][\p{L}\p{N}]+)*_").unwrap_or_else(|_| unreachable!())
+});
+
 /// Extracts the citations of a reStructuredText document.
 pub fn extract(doc: &Doc) -> Vec<Found> {
     let mut parser = Parser::new(doc.text);
@@ -56,6 +66,18 @@ pub fn extract(doc: &Doc) -> Vec<Found> {
     parser.blocks(all, 0, None);
     parser.number_auto_footnotes();
     parser.out
+}
+
+/// Every named hyperlink reference in the document's prose (`name_`,
+/// `` `a phrase`_ ``, `` `text <name_>`_ ``): the name as written and the
+/// byte after the reference. Literal text, comments and code are skipped as
+/// in [`extract`]; anonymous references (`__`) are left out.
+pub(crate) fn reference_uses(text: &str) -> Vec<(String, usize)> {
+    let mut parser = Parser::new(text);
+    parser.uses = Some(Vec::new());
+    let all = 0..parser.lines.len();
+    parser.blocks(all, 0, None);
+    parser.uses.unwrap_or_default()
 }
 
 /// The note URLs belong to while a footnote or citation body is read.
@@ -77,6 +99,8 @@ struct Parser<'a> {
     auto: Vec<Range<usize>>,
     /// How many `[*]` footnotes have been seen.
     symbols: usize,
+    /// The named references read, when asked for ([`reference_uses`]).
+    uses: Option<Vec<(String, usize)>>,
 }
 
 impl<'a> Parser<'a> {
@@ -99,6 +123,7 @@ impl<'a> Parser<'a> {
             manual: HashSet::new(),
             auto: Vec::new(),
             symbols: 0,
+            uses: None,
         }
     }
 
@@ -342,6 +367,7 @@ impl<'a> Parser<'a> {
                         continue;
                     };
                     self.bare(run..i, note);
+                    self.phrase_use(&construct, link.as_ref().map(|(url, _)| url));
                     if let Some((url, text)) = link {
                         self.link(url, text, construct.clone(), note);
                     }
@@ -354,8 +380,54 @@ impl<'a> Parser<'a> {
         self.bare(run..span.end.max(run), note);
     }
 
+    /// Records a backquoted named reference: `` `a phrase`_ `` or one
+    /// whose embedded target is another name, `` `text <name_>`_ ``.
+    fn phrase_use(&mut self, construct: &Range<usize>, embedded: Option<&Range<usize>>) {
+        let Some(uses) = self.uses.as_mut() else {
+            return;
+        };
+        let written = self.text.get(construct.clone()).unwrap_or("");
+        if !written.ends_with("`_") {
+            return;
+        }
+        let name = match embedded {
+            Some(target) => match self
+                .text
+                .get(target.clone())
+                .and_then(|t| t.strip_suffix('_'))
+            {
+                Some(alias) if !alias.ends_with('_') => alias,
+                _ => return,
+            },
+            None => written.get(1..written.len() - 2).unwrap_or("").trim(),
+        };
+        if !name.is_empty() {
+            uses.push((name.to_string(), construct.end));
+        }
+    }
+
+    /// Records the simple references (`name_`) of a stretch of plain text.
+    fn simple_uses(&mut self, run: &Range<usize>) {
+        let (Some(uses), Some(text)) = (self.uses.as_mut(), self.text.get(run.clone())) else {
+            return;
+        };
+        for m in SIMPLE_REFERENCE.find_iter(text) {
+            let before = text.get(..m.start()).and_then(|t| t.chars().next_back());
+            let after = text.get(m.end()..).and_then(|t| t.chars().next());
+            let starts = before.is_none_or(|c| c.is_whitespace() || "([{<'\"".contains(c));
+            let ends = after.is_none_or(|c| {
+                c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '_' | '`'))
+            });
+            if starts && ends {
+                let name = m.as_str().strip_suffix('_').unwrap_or("");
+                uses.push((name.to_string(), run.start + m.end()));
+            }
+        }
+    }
+
     /// Reports the bare URLs of a stretch of plain text.
     fn bare(&mut self, run: Range<usize>, note: Option<&Note>) {
+        self.simple_uses(&run);
         let Some(text) = self.text.get(run.clone()) else {
             return;
         };

@@ -15,8 +15,10 @@ use pulldown_cmark::{Event, LinkType, Parser, Tag};
 use regex::Regex;
 
 use super::escape::{line_start, markdown_target, markdown_text};
-use super::known::archive_follows;
-use super::{Action, ArchiveCopy, Edit, Facts, FixOptions, Idiom, Site, SkipReason};
+use super::{
+    after_every_use, reference_key, Action, ArchiveCopy, Edit, Facts, FixOptions, Idiom, Site,
+    SkipReason,
+};
 use crate::citation::{Citation, CitationKind};
 
 /// Markdown and converted Markdown.
@@ -54,31 +56,11 @@ impl Idiom for Markdown {
         if !in_reference_definition(site) {
             return Ok(vec![Edit::insert(site.after(), link)]);
         }
-        let label = site
-            .c
-            .footnote
-            .as_deref()
-            .map(label_key)
-            .unwrap_or_default();
-        let uses = site
-            .facts
-            .reference_uses
-            .get(&label)
-            .map_or(&[][..], Vec::as_slice);
-        if uses.is_empty() {
-            return Err(SkipReason::Unsupported(
-                "no link uses this reference definition (use --style replace)",
-            ));
-        }
-        let edits: Vec<Edit> = uses
-            .iter()
-            .filter(|&&end| !archive_follows(site.text, end, site.archives))
-            .map(|&end| Edit::insert(end, link.clone()))
-            .collect();
-        if edits.is_empty() {
-            return Err(SkipReason::AlreadyArchived);
-        }
-        Ok(edits)
+        after_every_use(
+            site,
+            &link,
+            "no link uses this reference definition (use --style replace)",
+        )
     }
 
     fn facts(&self, text: &str, items: &[(Citation, Action)]) -> Facts {
@@ -91,16 +73,6 @@ impl Idiom for Markdown {
             },
         }
     }
-}
-
-/// A reference label as CommonMark matches it: case-folded, inner white
-/// space collapsed.
-fn label_key(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// The end of every link using a reference definition, by label. Images
@@ -121,7 +93,7 @@ fn reference_uses(text: &str) -> HashMap<String, Vec<usize>> {
             if link_type == LinkType::Collapsed && rest.starts_with("[]") {
                 end += 2;
             }
-            uses.entry(label_key(&id)).or_default().push(end);
+            uses.entry(reference_key(&id)).or_default().push(end);
         }
     }
     uses

@@ -151,11 +151,53 @@ pub(crate) struct Site<'a> {
     pub facts: &'a Facts,
 }
 
+/// A reference name as CommonMark and docutils match it: case-folded, inner
+/// white space collapsed.
+pub(crate) fn reference_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Edits putting `link` after every use of the definition at `site` (a
+/// Markdown reference definition, an rst hyperlink target), except uses an
+/// archive link already follows; `unused` is the reason when none uses it.
+pub(crate) fn after_every_use(
+    site: &Site,
+    link: &str,
+    unused: &'static str,
+) -> Result<Vec<Edit>, SkipReason> {
+    let name = site
+        .c
+        .footnote
+        .as_deref()
+        .map(reference_key)
+        .unwrap_or_default();
+    let uses = site
+        .facts
+        .reference_uses
+        .get(&name)
+        .map_or(&[][..], Vec::as_slice);
+    if uses.is_empty() {
+        return Err(SkipReason::Unsupported(unused));
+    }
+    let edits: Vec<Edit> = uses
+        .iter()
+        .filter(|&&end| !archive_follows(site.text, end, site.archives))
+        .map(|&end| Edit::insert(end, link))
+        .collect();
+    if edits.is_empty() {
+        return Err(SkipReason::AlreadyArchived);
+    }
+    Ok(edits)
+}
+
 /// What an idiom learns of a document once, for all its citations.
 #[derive(Debug, Default)]
 pub(crate) struct Facts {
-    /// Markdown: the end of every link that uses a reference definition,
-    /// by normalised label (see `markdown::label_key`).
+    /// The end of every link that uses a Markdown reference definition or
+    /// an rst hyperlink target, by [`reference_key`] of its name.
     pub reference_uses: HashMap<String, Vec<usize>>,
 }
 

@@ -161,11 +161,17 @@ fn seed_diff_touches_only_citation_lines() {
 }
 
 /// A citation of `url` whose construct is the first `element` in `text`
-/// (a Markdown reference definition when `element` is `[label]: …`).
+/// (a definition when `element` is a Markdown `[label]: …` or an rst
+/// `.. _label: …`).
 fn by_hand(text: &str, url: &str, element: &str) -> Citation {
     let definition = element
         .strip_prefix('[')
         .and_then(|e| e.split_once("]: "))
+        .or_else(|| {
+            element
+                .strip_prefix(".. _")
+                .and_then(|e| e.split_once(": "))
+        })
         .map(|(label, _)| label.to_string());
     let start = text
         .find(element)
@@ -283,6 +289,8 @@ fn goldens_with_citations_placed_by_hand() {
         &[
             (&o("page"), "`the page <http://example.org/page>`_"),
             (&o("bare"), "http://example.org/bare"),
+            (&o("data.csv"), ".. _data: http://example.org/data.csv"),
+            (&o("orphan"), ".. _orphan: http://example.org/orphan"),
         ],
     );
     golden_by_hand(
