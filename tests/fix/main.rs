@@ -11,4 +11,5 @@ mod mock_archive;
 mod cli;
 mod crash;
 mod golden;
+mod hostile;
 mod props;
