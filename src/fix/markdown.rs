@@ -79,7 +79,7 @@ impl Idiom for Markdown {
 /// are left out: an archive link after a picture would not be read as its.
 fn reference_uses(text: &str) -> HashMap<String, Vec<usize>> {
     let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
-    let parser = Parser::new_ext(text, crate::extract::markdown::parser_options());
+    let parser = Parser::new_ext(text, crate::extract::markdown::PARSER_OPTIONS);
     for (event, range) in parser.into_offset_iter() {
         if let Event::Start(Tag::Link {
             link_type: link_type @ (LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut),
