@@ -9,17 +9,6 @@ use citecheck::fix::{apply, plan, Action, FixOptions, Style};
 use citecheck::Format;
 use proptest::prelude::*;
 
-const FORMATS: [Format; 8] = [
-    Format::Markdown,
-    Format::Converted,
-    Format::Text,
-    Format::Html,
-    Format::Bibtex,
-    Format::Latex,
-    Format::Rst,
-    Format::Wikitext,
-];
-
 /// Tokens that open, close or separate constructs in one format or another.
 const TOKENS: &[&str] = &[
     "http://a.org/x",
@@ -121,7 +110,7 @@ proptest! {
 
     #[test]
     fn extraction_and_fix_hold_on_any_token_soup(text in document()) {
-        for format in FORMATS {
+        for format in Format::ALL {
             let cites = extract("soup", &text, format);
             for c in &cites {
                 prop_assert!(text.get(c.span.clone()).is_some(), "{format:?} span {:?}", c.span);
