@@ -76,7 +76,7 @@ impl Idiom for Markdown {
 }
 
 /// The end of every link using a reference definition, by label. Images
-/// are left out: an archive link after a picture would not be read as its.
+/// are left out: an archive link after a picture would read as a caption.
 fn reference_uses(text: &str) -> HashMap<String, Vec<usize>> {
     let mut uses: HashMap<String, Vec<usize>> = HashMap::new();
     let parser = Parser::new_ext(text, crate::extract::markdown::PARSER_OPTIONS);

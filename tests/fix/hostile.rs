@@ -117,10 +117,19 @@ proptest! {
                 prop_assert!(text.get(c.element.clone()).is_some(), "{format:?} element {:?}", c.element);
                 prop_assert!(c.line >= 1 && c.column >= 1);
             }
-            for style in [Style::Append, Style::Replace] {
+            // Every kind of edit: archive links in both styles, a new URL full
+            // of characters that need escaping, and repairs.
+            let update = Action::Update { new_url: "https://n.org/a b|c{d}\"<x>%_#".into() };
+            let actions = [
+                (Style::Append, None),
+                (Style::Replace, None),
+                (Style::Append, Some(update)),
+                (Style::Append, Some(Action::Repair)),
+            ];
+            for (style, action) in actions {
                 let items: Vec<_> = cites
                     .iter()
-                    .map(|c| (c.clone(), archive_of(&c.url)))
+                    .map(|c| (c.clone(), action.clone().unwrap_or_else(|| archive_of(&c.url))))
                     .collect();
                 let opts = FixOptions { style, ..FixOptions::default() };
                 let p = plan(&text, format, &items, &opts);
