@@ -5,7 +5,7 @@
 //! breaks, soft hyphens and wrappers (`<…>`, quotes, sentence punctuation).
 //! Repair works on the text exactly as found and in two steps:
 //!
-//! 1. a character pass ([`decode`]) turns the raw text into units, each a
+//! 1. a character pass (`decode`) turns the raw text into units, each a
 //!    character that remembers the raw bytes it came from and the rules that
 //!    produced it (escapes removed, entities decoded, line breaks joined);
 //! 2. a trimming pass drops wrappers and trailing punctuation from both ends

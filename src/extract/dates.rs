@@ -7,7 +7,7 @@
 //! when the author saw the page; the publication date is close to it; a URL
 //! date is often the day a page was filed, not published.
 //!
-//! All forms are found by one compiled regex ([`DATE`]) that matches full
+//! All forms are found by one compiled regex (`DATE`) that matches full
 //! dates only (day-month-year, month-year, Chinese `年月日`): a bare year in
 //! prose is too often part of a title ("Forecast on China's Informatisation
 //! (2010)") to count. Numeric dates are taken only when unambiguous: year

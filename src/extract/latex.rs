@@ -17,8 +17,8 @@
 //! Bare URLs are reported only inside notes (footnotes and bibliography
 //! items), where they are a citation; elsewhere in LaTeX prose they are rare.
 //!
-//! The same scanner reads BibTeX field values ([`scan_fragment`]), and
-//! [`plain_text`] turns LaTeX into the readable context both formats report.
+//! The same scanner reads BibTeX field values (`scan_fragment`), and
+//! `plain_text` turns LaTeX into the readable context both formats report.
 
 use std::ops::Range;
 

@@ -8,7 +8,7 @@
 //! byte, which is how line endings, a BOM, trailing white space and the
 //! encoding survive without any code caring about them.
 //!
-//! Each format's idiom lives in its own module behind the [`Idiom`] trait:
+//! Each format's idiom lives in its own module behind the `Idiom` trait:
 //! how a URL is escaped where it stands, how an archive link is added next to
 //! a construct. Decisions common to every format (is this already archived?
 //! is there anything to repair? do two edits collide?) are made once, here.
