@@ -406,15 +406,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Records the simple references (`name_`) of a stretch of plain text.
-    fn simple_uses(&mut self, run: &Range<usize>) {
+    /// Records the simple references (`name_`) of a stretch of plain text,
+    /// outside the bare URLs found in it (`urls`, relative to the run): a
+    /// reference starts after white space or an opening character
+    /// (docutils' start-string rule) and ends before white space or
+    /// punctuation.
+    fn simple_uses(&mut self, run: &Range<usize>, urls: &[Range<usize>]) {
         let (Some(uses), Some(text)) = (self.uses.as_mut(), self.text.get(run.clone())) else {
             return;
         };
         for m in SIMPLE_REFERENCE.find_iter(text) {
+            if urls.iter().any(|u| u.start < m.end() && m.start() < u.end) {
+                continue;
+            }
             let before = text.get(..m.start()).and_then(|t| t.chars().next_back());
             let after = text.get(m.end()..).and_then(|t| t.chars().next());
-            let starts = before.is_none_or(|c| c.is_whitespace() || "([{<'\"".contains(c));
+            let starts = before.is_none_or(|c| c.is_whitespace() || "([{<'\"-/:".contains(c));
             let ends = after.is_none_or(|c| {
                 c.is_whitespace() || (c.is_ascii_punctuation() && !matches!(c, '_' | '`'))
             });
@@ -427,11 +434,12 @@ impl<'a> Parser<'a> {
 
     /// Reports the bare URLs of a stretch of plain text.
     fn bare(&mut self, run: Range<usize>, note: Option<&Note>) {
-        self.simple_uses(&run);
         let Some(text) = self.text.get(run.clone()) else {
             return;
         };
-        for span in find_bare_urls(text) {
+        let urls = find_bare_urls(text);
+        self.simple_uses(&run, &urls);
+        for span in urls {
             let span = run.start + span.start..run.start + span.end;
             self.out
                 .push(noted(Found::new(span, CitationKind::Bare), note));
@@ -574,4 +582,33 @@ fn substitution_body(rest: &str) -> Option<&str> {
     let inner = rest.strip_prefix('|')?;
     let after = inner.get(inner.find('|')? + 1..)?.trim_start();
     after.strip_prefix("replace::")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reference_uses;
+
+    fn names(text: &str) -> Vec<(String, &str)> {
+        reference_uses(text)
+            .into_iter()
+            .map(|(name, end)| (name, text.get(..end).unwrap_or("")))
+            .map(|(name, before)| {
+                (
+                    name,
+                    before.get(before.len().saturating_sub(6)..).unwrap_or(""),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn references_are_found_where_docutils_finds_them() {
+        let text = "a_, (b-c_), -d_ /e_ :f_; o_p_q_, `G h`_ and `x <i_>`_.\n\
+                    Not j__, `k`__, ``l_``, :role:`m_`, n_x, o_p, or http://r.org/s_ here.\n\n\
+                    ::\n\n    t_ in a literal block\n\n.. u_ in a comment\n";
+        let found: Vec<String> = names(text).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(found, ["a", "b-c", "d", "e", "f", "o_p_q", "G h", "i"]);
+        // Each use ends right after its `_`, where an archive link goes.
+        assert!(names(text).iter().all(|(_, before)| before.ends_with('_')));
+    }
 }
