@@ -130,23 +130,24 @@ struct Part {
 }
 
 impl Field {
-    /// The value as written, with the `@string` macros it names expanded
-    /// (borrowed when it names none).
+    /// The value as BibTeX reads it: borrowed when it is written in one
+    /// piece, else its parts joined with the `@string` macros they name
+    /// expanded.
     fn written<'t>(&self, text: &'t str, macros: &Macros) -> Cow<'t, str> {
-        let uses_macro = self.parts.iter().any(|p| {
+        let macro_part = |p: &Part| {
             p.bare
                 && text
                     .get(p.span.clone())
                     .is_some_and(|name| macros.contains_key(&name.to_ascii_lowercase()))
-        });
-        if !uses_macro {
-            return Cow::Borrowed(text.get(self.value.clone()).unwrap_or(""));
+        };
+        match self.parts.as_slice() {
+            [one] if !macro_part(one) => Cow::Borrowed(text.get(one.span.clone()).unwrap_or("")),
+            _ => Cow::Owned(self.joined(text, macros)),
         }
-        Cow::Owned(self.joined(text, macros))
     }
 
-    /// Whether [`Field::written`] expands macros: the value is not written
-    /// in one piece anywhere in the document.
+    /// Whether [`Field::written`] joins parts or expands macros: the value
+    /// is not written in one piece anywhere in the document.
     fn expands(&self, text: &str, macros: &Macros) -> bool {
         matches!(self.written(text, macros), Cow::Owned(_))
     }
@@ -419,7 +420,14 @@ fn entry_urls(text: &str, entry: &Entry, macros: &Macros) -> Vec<Found> {
     let value = |name: &str| entry.get(name).map(|f| f.written(text, macros));
     let mut found: Vec<Found> = Vec::new();
     if let Some(field) = entry.get("url") {
-        found.extend(field_urls(text, field, true, macros));
+        found.extend(
+            field_urls(text, field, true, macros)
+                .into_iter()
+                .map(|mut f| {
+                    f.declared = true;
+                    f
+                }),
+        );
     }
     for name in NOTE_FIELDS {
         if let Some(field) = entry.get(name) {

@@ -50,6 +50,10 @@ pub struct Found {
     /// into `https://doi.org/…`); `span` then covers the text it was built
     /// from, which is reported as `raw`.
     pub url: Option<String>,
+    /// The document says this is a URL (a BibTeX `url` field): reported
+    /// even when it cannot be one (`github.com/x`, an undefined macro), so
+    /// that `check` calls it invalid instead of it going unnoticed.
+    pub declared: bool,
 }
 
 impl Found {
@@ -65,6 +69,7 @@ impl Found {
             date: None,
             archived: None,
             url: None,
+            declared: false,
         }
     }
 
@@ -178,7 +183,9 @@ impl<'a> Doc<'a> {
         } else {
             repair::repair(input)
         };
-        if !repair::is_citable(&repaired.url) {
+        // A declared URL that cannot be one is kept for `check` to call invalid.
+        let invalid_but_declared = found.declared && not_a_url(&repaired.url);
+        if !(repair::is_citable(&repaired.url) || invalid_but_declared) {
             return None;
         }
         // The URL proper, without the wrappers and trailing punctuation repair
@@ -300,6 +307,12 @@ impl Default for Split {
             chunk_bytes: 1 << 20,
         }
     }
+}
+
+/// Whether a value declared to be a URL cannot be one: not empty, and not
+/// an absolute URL of any scheme (a `mailto:` is a URL, just not a citation).
+fn not_a_url(value: &str) -> bool {
+    !value.trim().is_empty() && url::Url::parse(value).is_err()
 }
 
 /// Extracts every citation of a document whose format is known.

@@ -74,7 +74,28 @@ fn a_document_without_citations_is_clean() {
 }
 
 #[test]
+fn a_url_field_that_cannot_be_a_url_is_invalid_and_fails_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = dir.path().join("refs.bib");
+    std::fs::write(&doc, "@misc{k, url = {github.com/citecheck/x}}\n").unwrap();
+    // No request is needed to judge it, so no network either.
+    let out = citecheck()
+        .args(["check", "--format", "json", "--archive", "off"])
+        .arg(&doc)
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["summary"]["invalid"], 1);
+    let c = &v["citations"][0];
+    assert_eq!(c["footnote"], "k");
+    assert_eq!(c["verdict"], "invalid");
+    assert_eq!(c["reason"], "not a URL: relative URL without a base");
+}
 
+#[test]
 fn reports_and_exit_status() {
     let server = Server::start(world);
     let p = server.port;

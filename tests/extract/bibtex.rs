@@ -377,6 +377,14 @@ fn string_macros_are_expanded_where_entries_use_them() {
                 Some("2019".to_string()),
                 "No macro at all",
             ),
+            // Not a URL, but the field says it is one: `check` calls it invalid.
+            (
+                "undefined",
+                "nosuchmacro/path",
+                Some("nosuchmacro # \"/path\""),
+                None,
+                "Names a macro nobody defined",
+            ),
         ]
     );
     // The span is the whole value expression: what `fix` would rewrite.
@@ -392,5 +400,33 @@ fn a_macro_is_known_only_after_its_definition() {
     let text = "@misc{early, url = site # \"/a\"}\n@string{site = \"https://s.citecheck-fixture.org\"}\n@misc{after, url = site # \"/b\"}";
     let cites = extract("order.bib", text, Format::Bibtex);
     let urls: Vec<_> = cites.iter().map(|c| c.url.as_str()).collect();
-    assert_eq!(urls, ["https://s.citecheck-fixture.org/b"]);
+    // Before its definition the name is only a name: no URL (reported, to be
+    // judged invalid).
+    assert_eq!(urls, ["site/a", "https://s.citecheck-fixture.org/b"]);
+}
+
+#[test]
+fn url_fields_are_reported_even_when_they_cannot_be_urls() {
+    let text = "@misc{a, url = {github.com/citecheck/x}}\n\
+                @misc{b, url = {http//no-colon.citecheck-fixture.org/}}\n\
+                @misc{c, url = {mailto:someone@citecheck-fixture.org}}\n\
+                @misc{d, url = {}}\n\
+                @misc{e, url = \"https://joined.citecheck-fixture.org/\" # \"part\"}\n\
+                @misc{f, note = {see github.com/citecheck/y}}\n";
+    let cites = extract("u.bib", text, Format::Bibtex);
+    let rows: Vec<_> = cites
+        .iter()
+        .map(|c| (c.footnote.as_deref().unwrap_or(""), c.url.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("a", "github.com/citecheck/x"),
+            ("b", "http//no-colon.citecheck-fixture.org/"),
+            // A mailto: is a URL, just not a citation; an empty field is nothing.
+            // Literal parts are joined as BibTeX joins them.
+            ("e", "https://joined.citecheck-fixture.org/part"),
+            // Free text is only searched for URLs.
+        ]
+    );
 }
