@@ -497,9 +497,9 @@ fn field_urls(text: &str, field: &Field, is_url: bool, macros: &Macros) -> Vec<F
     found
 }
 
-/// The URL of a field whose value uses `@string` macros: the expanded
-/// value's first URL (or, for a `url` field, the value itself), with the
-/// whole value expression as its span. One per field, since `fix` can only
+/// The URL of a field whose value is joined from parts or uses `@string`
+/// macros: the joined value's first URL (or, for a `url` field, the value
+/// itself), with the whole value expression as its span. One per field, since `fix` can only
 /// rewrite the expression as a whole.
 fn expanded_url(text: &str, field: &Field, is_url: bool, macros: &Macros) -> Option<Found> {
     let value = field.joined(text, macros);
@@ -514,7 +514,7 @@ fn expanded_url(text: &str, field: &Field, is_url: bool, macros: &Macros) -> Opt
 }
 
 /// A field's value with its span: the identifier as written (trimmed), or
-/// the whole expression when macros build it.
+/// the whole expression when it is joined from parts or macros.
 fn identifier<'t>(text: &'t str, field: &Field, macros: &Macros) -> (Range<usize>, Cow<'t, str>) {
     match field.written(text, macros) {
         Cow::Owned(v) => (field.expr.clone(), Cow::Owned(v.trim().to_string())),
