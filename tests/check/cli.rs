@@ -19,6 +19,12 @@ fn citecheck() -> Command {
     cmd
 }
 
+/// Runs `cmd`, expects exit status `code`, and parses the JSON report.
+fn json_report(cmd: &mut Command, code: i32) -> serde_json::Value {
+    let out = cmd.assert().code(code).get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("a JSON report")
+}
+
 fn world(r: &common::Req) -> Reply {
     match r.path.as_str() {
         "/ok" => Reply::html(200, "<title>An article</title>"),
@@ -60,15 +66,7 @@ fn a_document_without_citations_is_clean() {
     let dir = tempfile::tempdir().unwrap();
     let doc = dir.path().join("doc.md");
     std::fs::write(&doc, "no links here\n").unwrap();
-    let out = citecheck()
-        .args(["check", "--format", "json"])
-        .arg(&doc)
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json_report(citecheck().args(["check", "--format", "json"]).arg(&doc), 0);
     assert_eq!(v["schema"], "citecheck/1");
     assert_eq!(v["summary"]["citations"], 0);
 }
@@ -79,15 +77,12 @@ fn a_url_field_that_cannot_be_a_url_is_invalid_and_fails_the_run() {
     let doc = dir.path().join("refs.bib");
     std::fs::write(&doc, "@misc{k, url = {github.com/citecheck/x}}\n").unwrap();
     // No request is needed to judge it, so no network either.
-    let out = citecheck()
-        .args(["check", "--format", "json", "--archive", "off"])
-        .arg(&doc)
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json_report(
+        citecheck()
+            .args(["check", "--format", "json", "--archive", "off"])
+            .arg(&doc),
+        2,
+    );
     assert_eq!(v["summary"]["invalid"], 1);
     let c = &v["citations"][0];
     assert_eq!(c["footnote"], "k");
@@ -131,14 +126,7 @@ fn reports_and_exit_status() {
     };
     let mut cmd = citecheck();
     base(&mut cmd);
-    let out = cmd
-        .args(["--format", "json"])
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let v = json_report(cmd.args(["--format", "json"]), 2);
     assert_eq!(v["summary"]["citations"], 3);
     assert_eq!(v["summary"]["urls"], 2);
     assert_eq!(v["summary"]["alive"], 2);
